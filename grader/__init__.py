@@ -1,0 +1,1 @@
+"""interview-grader: the service people talk to (API, CLI, database, accounts)."""

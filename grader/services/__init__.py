@@ -1,0 +1,1 @@
+"""What the product does, with no HTTP in it."""

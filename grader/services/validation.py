@@ -1,0 +1,73 @@
+"""Prove a challenge's hidden suite: the reference scores full marks, the starter and every
+mutant score less. A suite that fails this decides hiring unfairly, so nothing ships without it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from worker.challenge import Challenge
+from worker.result import GradeResult, Verdict
+from worker.sandbox import Sandbox
+
+MAX_SCORE = 100
+MIN_MUTANTS = 4
+
+
+@dataclass
+class ValidationReport:
+    slug: str
+    reference: GradeResult
+    starter: GradeResult
+    mutants: dict[str, GradeResult] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def caught(self) -> int:
+        return sum(1 for r in self.mutants.values() if r.score < r.max_score or r.max_score == 0)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def validate_challenge(
+    sandbox: Sandbox, challenge: Challenge, progress: Callable[[str], None] = lambda _: None
+) -> ValidationReport:
+    progress(f"{challenge.slug}: reference")
+    reference = sandbox.grade(challenge, challenge.solution)
+    progress(f"{challenge.slug}: starter")
+    starter = sandbox.grade(challenge, challenge.starter)
+    report = ValidationReport(challenge.slug, reference, starter)
+    for name, files in challenge.mutants.items():
+        progress(f"{challenge.slug}: mutant {name}")
+        report.mutants[name] = sandbox.grade(challenge, files)
+
+    problems = report.problems
+    if reference.verdict is not Verdict.PASSED or reference.score != MAX_SCORE:
+        problems.append(
+            f"reference scored {reference.score}/{reference.max_score} ({reference.verdict.value}"
+            f"{': ' + reference.error if reference.error else ''}); it must pass with {MAX_SCORE}"
+        )
+        problems += [
+            f"reference fails {t.name}: {t.message.splitlines()[0] if t.message else t.outcome}"
+            for t in reference.tests
+            if t.outcome != "passed"
+        ]
+    if reference.max_score != MAX_SCORE:
+        problems.append(f"the suite totals {reference.max_score} points, not {MAX_SCORE}")
+    if starter.verdict is not Verdict.FAILED:
+        problems.append(
+            f"starter got {starter.verdict.value}"
+            f"{': ' + starter.error if starter.error else ''}; it must import cleanly and fail"
+        )
+    elif starter.score >= MAX_SCORE:
+        problems.append("starter scores full marks")
+    if len(challenge.mutants) < MIN_MUTANTS:
+        problems.append(f"{len(challenge.mutants)} mutants, at least {MIN_MUTANTS} needed")
+    for name, result in report.mutants.items():
+        if result.verdict is Verdict.INTERNAL_ERROR:
+            problems.append(f"mutant {name}: internal error: {result.error}")
+        elif result.score >= MAX_SCORE:
+            problems.append(f"mutant {name} scores {result.score}: the suite does not catch it")
+    return report

@@ -1,0 +1,1 @@
+"""Where untrusted code meets Docker: the rq jobs and the sandbox engine."""

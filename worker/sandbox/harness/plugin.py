@@ -1,0 +1,206 @@
+"""pytest plugin loaded into the hidden suite's run: fixtures, the `points` marker, reporting.
+
+Fixtures offered to suites:
+- `client`: TestClient-style HTTP client bound to the candidate's app.
+- `restart_app`: a callable that restarts the app process (same files, same environment).
+- `app_env`: the environment variables the app was given (e.g. `DATABASE_URL`).
+- `data_dir`: the directory shared with the app (read-only here), e.g. for its SQLite file.
+
+Each test is reported as one event with a message written for the candidate: the assertion's
+own message and values and the last requests made, never the test's source.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import time
+from collections import deque
+from collections.abc import Callable, Generator, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+import httpx
+import pytest
+
+from harness.client import AppClient, ResponseTooLarge
+from harness.protocol import APP_HOST, APP_PORT, DATA_DIR, read_message, write_message
+
+MESSAGE_LIMIT = 1500
+TRAIL_LENGTH = 4
+
+
+@dataclass
+class Channel:
+    """The suite runner's link to the worker, set before pytest starts."""
+
+    events: IO[bytes]
+    commands: IO[bytes]
+    env: dict[str, str]
+    request_timeout: float
+    response_limit: int
+    startup_timeout: float
+    trail: deque[str] = field(default_factory=lambda: deque(maxlen=TRAIL_LENGTH))
+
+    def emit(self, message: dict[str, Any]) -> None:
+        write_message(self.events, message)
+
+
+CHANNEL: Channel | None = None
+
+
+def channel() -> Channel:
+    if CHANNEL is None:
+        raise RuntimeError("the grader harness is not configured")
+    return CHANNEL
+
+
+def wait_for_app(timeout: float) -> bool:
+    """True once something accepts connections on the app's port."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection((APP_HOST, APP_PORT), timeout=1):
+                return True
+        except OSError:
+            time.sleep(0.02)
+    return False
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "points(n): points the test is worth (default 1)")
+
+
+@pytest.fixture
+def client() -> Iterator[AppClient]:
+    chan = channel()
+    with AppClient(chan.request_timeout, chan.response_limit, chan.trail) as app_client:
+        yield app_client
+
+
+@pytest.fixture
+def restart_app() -> Callable[[], None]:
+    def restart() -> None:
+        chan = channel()
+        chan.emit({"event": "restart"})
+        reply = read_message(chan.commands)
+        if reply.get("event") != "restarted":
+            raise RuntimeError(f"the app could not be restarted: {reply.get('error', reply)}")
+        if not wait_for_app(chan.startup_timeout):
+            raise RuntimeError("the app did not come back after a restart")
+        chan.trail.append("(app restarted)")
+
+    return restart
+
+
+@pytest.fixture
+def app_env() -> dict[str, str]:
+    return dict(channel().env)
+
+
+@pytest.fixture
+def data_dir() -> Path:
+    return Path(DATA_DIR)
+
+
+def _assertion_text(exc: AssertionError) -> str:
+    """The assertion's message and compared values, without pytest's source-quoting lines."""
+    kept = []
+    for line in str(exc).splitlines():
+        stripped = line.strip()
+        if not stripped or stripped.startswith("+") or "Use -v to get" in stripped:
+            continue
+        if stripped.startswith(("Full diff", "where ")):
+            break
+        kept.append(line.rstrip())
+    return "\n".join(kept) or "assertion failed"
+
+
+def describe_failure(exc: BaseException, timeout: float) -> str:
+    if isinstance(exc, AssertionError):
+        return _assertion_text(exc)
+    if isinstance(exc, httpx.TimeoutException):
+        return f"the app did not answer within {timeout:g} s"
+    if isinstance(exc, (httpx.ConnectError, httpx.RemoteProtocolError, ConnectionError)):
+        return "the app is not reachable (it may have crashed or closed the connection)"
+    if isinstance(exc, ResponseTooLarge):
+        return str(exc)
+    if isinstance(exc, json.JSONDecodeError):
+        return "the response body is not valid JSON"
+    if isinstance(exc, KeyError):
+        return f"a field is missing from the response: {exc}"
+    return f"{type(exc).__name__}: {exc}"
+
+
+@dataclass
+class _Outcome:
+    outcome: str = "passed"
+    message: str = ""
+
+
+_outcomes: dict[str, _Outcome] = {}
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, Any, None]:
+    outcome = yield
+    report: pytest.TestReport = outcome.get_result()
+    state = _outcomes.setdefault(item.nodeid, _Outcome())
+    if report.skipped and state.outcome == "passed":
+        state.outcome = "skipped"
+        state.message = "skipped"
+    elif report.failed and state.outcome in ("passed", "skipped"):
+        chan = channel()
+        state.outcome = "failed" if call.when == "call" else "error"
+        reason = (
+            describe_failure(call.excinfo.value, chan.request_timeout)
+            if call.excinfo is not None
+            else "failed"
+        )
+        trail = "; ".join(chan.trail)
+        text = f"{reason}\nlast requests: {trail}" if trail else reason
+        state.message = text[:MESSAGE_LIMIT]
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    channel().trail.clear()
+
+
+def pytest_runtest_logfinish(nodeid: str, location: tuple[str, int | None, str]) -> None:
+    state = _outcomes.get(nodeid, _Outcome(outcome="error", message="the test did not run"))
+    channel().emit(
+        {
+            "event": "test",
+            "name": nodeid,
+            "outcome": state.outcome,
+            "max_points": _points.get(nodeid, 1),
+            "message": state.message,
+        }
+    )
+
+
+_points: dict[str, int] = {}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        marker = item.get_closest_marker("points")
+        _points[item.nodeid] = int(marker.args[0]) if marker and marker.args else 1
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Report the tests, then hold the run until the app listens."""
+    chan = channel()
+    chan.emit(
+        {
+            "event": "collected",
+            "tests": [{"name": i.nodeid, "max_points": _points[i.nodeid]} for i in session.items],
+        }
+    )
+    if not wait_for_app(chan.startup_timeout):
+        chan.emit({"event": "fatal", "error": "app_not_listening"})
+        pytest.exit("the app is not listening", returncode=3)
+    chan.emit({"event": "app_ready"})

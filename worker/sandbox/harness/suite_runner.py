@@ -1,0 +1,72 @@
+"""Run the hidden suite inside the suite container, against the app in the app container.
+
+The suite container owns the network namespace the app container joins, so the suite reaches
+the app on 127.0.0.1 while the candidate's code never sees this container's files or
+processes. Its stdout carries only the events below; pytest's own output goes to stderr.
+
+Events: collected, app_ready (the plugin waits for the app after collection), test (one per
+test), restart (answered on stdin), done, fatal.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path, PurePosixPath
+
+# Imported before the suite arrives so that a warm container pays for them only once.
+import httpx  # noqa: F401
+import pytest
+
+from harness import plugin
+from harness.protocol import SUITE_DIR, read_message, write_message
+
+
+def write_suite(files: dict[str, str], root: Path) -> None:
+    for name, text in files.items():
+        rel = PurePosixPath(name)
+        if rel.is_absolute() or ".." in rel.parts:
+            raise ValueError(f"refused suite file name {name!r}")
+        target = root.joinpath(*rel.parts)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+
+
+def main() -> int:
+    commands = sys.stdin.buffer
+    # The event channel is the real stdout; everything else printed goes to stderr.
+    events = os.fdopen(os.dup(1), "wb")
+    os.dup2(2, 1)
+    sys.stdout = sys.stderr
+    try:
+        message = read_message(commands)
+        root = Path(SUITE_DIR)
+        write_suite(dict(message["tests"]), root)
+        plugin.CHANNEL = plugin.Channel(
+            events=events,
+            commands=commands,
+            env=dict(message.get("env", {})),
+            request_timeout=float(message["request_timeout"]),
+            response_limit=int(message["response_limit"]),
+            startup_timeout=float(message["startup_timeout"]),
+        )
+        code = pytest.main(
+            [
+                str(root),
+                "-p", "harness.plugin",
+                "-p", "no:cacheprovider",
+                "-p", "no:warnings",
+                "-q",
+                "--rootdir", str(root),
+                "--import-mode=importlib",
+            ]
+        )
+    except Exception as exc:  # report any harness failure as the grader's own fault
+        write_message(events, {"event": "fatal", "error": f"{type(exc).__name__}: {exc}"})
+        return 0
+    write_message(events, {"event": "done", "exit_code": int(code)})
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,275 @@
+"""The only module that speaks to Docker: hardened containers, their stdio, clean-up.
+
+Everything above it (engine, pool) speaks in terms of submissions, limits and verdicts.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+import docker
+import docker.errors
+from docker.models.containers import Container
+from docker.types import LogConfig, Mount, Ulimit
+from docker.utils.socket import frames_iter
+
+from worker.sandbox.errors import DockerUnavailable, ImageMissing
+from worker.sandbox.harness.protocol import APP_DIR, DATA_DIR
+from worker.sandbox.limits import MIB, Limits
+
+LABEL = "interview-grader.sandbox"
+"""Every container and volume the engine makes carries this label (value: its role)."""
+LABEL_OWNER = "interview-grader.owner"
+LABEL_DEADLINE = "interview-grader.deadline"
+
+APP_USER = "1001:1001"
+SUITE_USER = "1002:1002"
+PYTHON = "/opt/venv/bin/python"
+
+#: Grace after a container's deadline before any worker may reap it.
+REAP_GRACE_SECONDS = 60
+
+
+def connect(base_url: str | None = None, timeout: int = 60) -> docker.DockerClient:
+    """A client for the daemon, or `DockerUnavailable` saying how to start one."""
+    try:
+        client = docker.DockerClient(base_url=base_url, timeout=timeout) if base_url else (
+            docker.from_env(timeout=timeout)
+        )
+        client.ping()
+    except (docker.errors.DockerException, OSError) as exc:
+        where = base_url or os.environ.get("DOCKER_HOST", "unix:///var/run/docker.sock")
+        raise DockerUnavailable(
+            f"Docker daemon not reachable at {where} ({exc}). Start it, e.g. "
+            "`dockerd --bridge=none --iptables=false > /var/log/dockerd.log 2>&1 &`, "
+            "or run scripts/setup-docker.sh."
+        ) from exc
+    return client
+
+
+def require_image(client: docker.DockerClient, tag: str) -> None:
+    try:
+        client.images.get(tag)
+    except docker.errors.ImageNotFound as exc:
+        raise ImageMissing(
+            f"sandbox image {tag} is not built: run `grader sandbox build`"
+        ) from exc
+
+
+def owner_id() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def _labels(role: str, deadline: float) -> dict[str, str]:
+    return {LABEL: role, LABEL_OWNER: owner_id(), LABEL_DEADLINE: str(int(deadline))}
+
+
+def _tmpfs(path: str, size_mb: int, uid: int) -> tuple[str, str]:
+    return path, f"rw,nosuid,nodev,noexec,size={size_mb}m,uid={uid},gid={uid},mode=0700"
+
+
+def _hardening(limits: Limits, memory_mb: int) -> dict[str, Any]:
+    """What every sandbox container gets, app and suite alike."""
+    file_size = limits.file_size_mb * MIB
+    return {
+        "cap_drop": ["ALL"],
+        "security_opt": ["no-new-privileges"],
+        "read_only": True,
+        "pids_limit": limits.pids,
+        "mem_limit": f"{memory_mb}m",
+        "memswap_limit": f"{memory_mb}m",
+        "nano_cpus": int(limits.cpus * 1e9),
+        "ulimits": [
+            Ulimit(name="nofile", soft=limits.open_files, hard=limits.open_files),
+            Ulimit(name="fsize", soft=file_size, hard=file_size),
+            Ulimit(name="core", soft=0, hard=0),
+        ],
+        "init": True,
+        "stdin_open": True,
+        "tty": False,
+        "log_config": LogConfig(type="none"),
+        "detach": True,
+    }
+
+
+def create_data_volume(client: docker.DockerClient, limits: Limits, deadline: float) -> str:
+    """A size-capped tmpfs volume the app writes and the suite reads (e.g. a SQLite file)."""
+    name = f"grader-data-{uuid.uuid4().hex[:16]}"
+    uid = APP_USER.split(":")[0]
+    client.volumes.create(
+        name=name,
+        driver="local",
+        driver_opts={
+            "type": "tmpfs",
+            "device": "tmpfs",
+            "o": f"size={limits.tmpfs_mb}m,uid={uid},gid={uid},mode=0755,nosuid,nodev,noexec",
+        },
+        labels=_labels("data", deadline),
+    )
+    return name
+
+
+def create_suite_container(
+    client: docker.DockerClient, image: str, limits: Limits, volume: str, deadline: float
+) -> Container:
+    """The container that runs the hidden suite and owns the network namespace (no network)."""
+    uid = int(SUITE_USER.split(":")[0])
+    return client.containers.create(
+        image,
+        [PYTHON, "-m", "harness.suite_runner"],
+        user=SUITE_USER,
+        network_mode="none",
+        hostname="sandbox",  # the app container shares it with the network namespace
+        working_dir="/grader",
+        tmpfs=dict([_tmpfs("/grader", limits.tmpfs_mb, uid), _tmpfs("/tmp", limits.tmpfs_mb, uid)]),
+        mounts=[Mount(target=DATA_DIR, source=volume, type="volume", read_only=True)],
+        labels=_labels("suite", deadline),
+        **_hardening(limits, limits.suite_memory_mb),
+    )
+
+
+def create_app_container(
+    client: docker.DockerClient,
+    image: str,
+    limits: Limits,
+    volume: str,
+    suite: Container,
+    deadline: float,
+) -> Container:
+    """The container that serves the candidate's app, on the suite container's loopback only."""
+    uid = int(APP_USER.split(":")[0])
+    return client.containers.create(
+        image,
+        [PYTHON, "-m", "harness.app_runner"],
+        user=APP_USER,
+        network_mode=f"container:{suite.id}",
+        working_dir="/tmp",
+        tmpfs=dict([_tmpfs(APP_DIR, limits.tmpfs_mb, uid), _tmpfs("/tmp", limits.tmpfs_mb, uid)]),
+        mounts=[Mount(target=DATA_DIR, source=volume, type="volume", read_only=False)],
+        labels=_labels("app", deadline),
+        **_hardening(limits, limits.memory_mb),
+    )
+
+
+
+class Stdio:
+    """A container's stdin, stdout and stderr over one attach socket.
+
+    Attach before start so that no output is missed. A daemon thread reads frames and hands
+    each `(stream, data)` to `on_output` (1 = stdout, 2 = stderr); `on_close` runs once the
+    streams end, which is when the container's main process has exited.
+    """
+
+    def __init__(
+        self,
+        client: docker.DockerClient,
+        container: Container,
+        on_output: Callable[[int, bytes], None],
+        on_close: Callable[[], None],
+    ) -> None:
+        self._socket = client.api.attach_socket(
+            container.id, params={"stdin": 1, "stdout": 1, "stderr": 1, "stream": 1}
+        )
+        self._raw = getattr(self._socket, "_sock", self._socket)
+        self._on_output = on_output
+        self._on_close = on_close
+        self._thread = threading.Thread(target=self._pump, daemon=True, name=f"stdio-{container.short_id}")
+        self._thread.start()
+
+    def _pump(self) -> None:
+        try:
+            for stream, data in frames_iter(self._socket, tty=False):
+                if data:
+                    self._on_output(stream, data)
+        except (OSError, ValueError):
+            pass
+        finally:
+            self._on_close()
+
+    def send(self, data: bytes) -> None:
+        self._raw.sendall(data)
+
+    def close(self) -> None:
+        try:
+            self._raw.close()
+        except OSError:
+            pass
+
+
+def remove_container(container: Container | None) -> None:
+    """Kill and remove, whatever state the container is in."""
+    if container is None:
+        return
+    try:
+        container.remove(force=True)
+    except docker.errors.NotFound:
+        pass
+    except docker.errors.APIError as exc:
+        if "already in progress" not in str(exc):
+            raise
+
+
+def remove_volume(client: docker.DockerClient, name: str | None) -> None:
+    if name is None:
+        return
+    for attempt in range(5):
+        try:
+            client.volumes.get(name).remove(force=True)
+            return
+        except docker.errors.NotFound:
+            return
+        except docker.errors.APIError:
+            # A volume stays "in use" for a moment after its containers are removed.
+            time.sleep(0.1 * (attempt + 1))
+    client.volumes.get(name).remove(force=True)
+
+
+def exit_state(container: Container) -> tuple[int, bool]:
+    """(exit code, killed by the kernel's OOM killer) of a stopped container."""
+    container.reload()
+    state = container.attrs["State"]
+    return int(state.get("ExitCode", -1)), bool(state.get("OOMKilled", False))
+
+
+def _is_stale(labels: dict[str, str], now: float) -> bool:
+    owner = labels.get(LABEL_OWNER, "")
+    host, _, pid = owner.partition(":")
+    if host == socket.gethostname() and pid.isdigit():
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            return True  # its worker is gone
+        except PermissionError:
+            pass
+    try:
+        return now > float(labels.get(LABEL_DEADLINE, "0")) + REAP_GRACE_SECONDS
+    except ValueError:
+        return True
+
+
+def reap(client: docker.DockerClient, everything: bool = False) -> int:
+    """Remove sandbox containers and volumes left behind by dead or overdue gradings.
+
+    With `everything`, remove all of them (only when no grading can be running).
+    Returns how many containers were removed.
+    """
+    now = time.time()
+    removed = 0
+    for container in client.containers.list(all=True, filters={"label": LABEL}):
+        if everything or _is_stale(container.labels, now):
+            remove_container(container)
+            removed += 1
+    for volume in client.volumes.list(filters={"label": LABEL}):
+        labels = volume.attrs.get("Labels") or {}
+        if everything or _is_stale(labels, now):
+            try:
+                volume.remove(force=True)
+            except docker.errors.APIError:
+                pass  # still in use by a live grading's container
+    return removed
