@@ -189,7 +189,7 @@ def challenges_validate(
         sandbox = _sandbox()
     except (ChallengeError, SandboxError) as exc:
         raise _fail(str(exc)) from exc
-    table = Table("challenge", "reference", "starter", "mutants caught", "status")
+    table = Table("challenge", "reference", "alternatives", "starter", "mutants caught", "status")
     failed = False
     with Progress(
         SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
@@ -205,6 +205,8 @@ def challenges_validate(
             table.add_row(
                 spec.slug,
                 f"{report.reference.score}/{report.reference.max_score}",
+                f"{sum(r.score == 100 for r in report.alternatives.values())}"
+                f"/{len(report.alternatives)} at 100",
                 f"{report.starter.score}",
                 f"{report.caught}/{len(report.mutants)}",
                 "[green]ok[/]" if report.ok else "[red]" + "\n".join(report.problems) + "[/]",

@@ -1,7 +1,9 @@
 """A challenge folder (`challenges/<slug>/`) read into memory.
 
 Layout: `challenge.toml` (metadata, limits, app environment), `README.md` (the prompt),
-`starter/`, `tests/` (the hidden suite), `solution/` (reference), `mutants/<name>/`.
+`starter/`, `tests/` (the hidden suite), `solution/` (reference), `mutants/<name>/` (wrong
+answers the suite must catch) and, optionally, `alternatives/<name>/` (right answers in other
+styles that must score full marks: the suite's fairness proof).
 """
 
 from __future__ import annotations
@@ -52,6 +54,7 @@ class Challenge(BaseModel):
     starter: Files
     solution: Files
     mutants: dict[str, Files]
+    alternatives: dict[str, Files] = Field(default_factory=dict)
 
     @property
     def slug(self) -> str:
@@ -91,19 +94,14 @@ def load_challenge(folder: Path) -> Challenge:
     for required in ("README.md", "tests", "solution", "starter"):
         if not (folder / required).exists():
             raise ChallengeError(f"{folder}: missing {required}")
-    mutants_dir = folder / "mutants"
-    mutants = (
-        {p.name: read_files(p) for p in sorted(mutants_dir.iterdir()) if p.is_dir()}
-        if mutants_dir.is_dir()
-        else {}
-    )
     challenge = Challenge(
         meta=meta,
         prompt=(folder / "README.md").read_text(encoding="utf-8"),
         tests=read_files(folder / "tests"),
         starter=read_files(folder / "starter"),
         solution=read_files(folder / "solution"),
-        mutants=mutants,
+        mutants=_variants(folder / "mutants"),
+        alternatives=_variants(folder / "alternatives"),
     )
     if not any(name.startswith("test_") or "/test_" in name for name in challenge.tests):
         raise ChallengeError(f"{folder}/tests: no test_*.py file")
@@ -111,6 +109,12 @@ def load_challenge(folder: Path) -> Challenge:
         if "main.py" not in files:
             raise ChallengeError(f"{folder}/{label}: no main.py")
     return challenge
+
+
+def _variants(folder: Path) -> dict[str, Files]:
+    if not folder.is_dir():
+        return {}
+    return {p.name: read_files(p) for p in sorted(folder.iterdir()) if p.is_dir()}
 
 
 def resolve_challenge(name_or_path: str, catalog: Path) -> Path:

@@ -1,5 +1,6 @@
-"""Prove a challenge's hidden suite: the reference scores full marks, the starter and every
-mutant score less. A suite that fails this decides hiring unfairly, so nothing ships without it."""
+"""Prove a challenge's hidden suite: the reference and every alternative right answer score full
+marks, the starter and every mutant score less. A suite that fails this decides hiring unfairly,
+so nothing ships without it."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ class ValidationReport:
     reference: GradeResult
     starter: GradeResult
     mutants: dict[str, GradeResult] = field(default_factory=dict)
+    alternatives: dict[str, GradeResult] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
 
     @property
@@ -42,6 +44,9 @@ def validate_challenge(
     for name, files in challenge.mutants.items():
         progress(f"{challenge.slug}: mutant {name}")
         report.mutants[name] = sandbox.grade(challenge, files)
+    for name, files in challenge.alternatives.items():
+        progress(f"{challenge.slug}: alternative {name}")
+        report.alternatives[name] = sandbox.grade(challenge, files)
 
     problems = report.problems
     if reference.verdict is not Verdict.PASSED or reference.score != MAX_SCORE:
@@ -70,4 +75,11 @@ def validate_challenge(
             problems.append(f"mutant {name}: internal error: {result.error}")
         elif result.score >= MAX_SCORE:
             problems.append(f"mutant {name} scores {result.score}: the suite does not catch it")
+    for name, result in report.alternatives.items():
+        if result.verdict is not Verdict.PASSED or result.score != MAX_SCORE:
+            failing = [t.name for t in result.tests if t.outcome != "passed"]
+            problems.append(
+                f"alternative right answer {name} scores {result.score} ({result.verdict.value}"
+                f"{': ' + result.error if result.error else ''}); failing: {failing}"
+            )
     return report
