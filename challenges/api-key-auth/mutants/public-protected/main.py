@@ -1,0 +1,33 @@
+import os
+
+from fastapi import Depends, FastAPI, Header, HTTPException
+from pydantic import BaseModel
+
+
+def require_api_key(x_api_key: str | None = Header(default=None)) -> None:
+    if not x_api_key:
+        raise HTTPException(401, "Missing API key", headers={"WWW-Authenticate": "APIKey"})
+    if x_api_key != os.environ["API_KEY"]:
+        raise HTTPException(403, "Invalid API key")
+
+
+app = FastAPI(dependencies=[Depends(require_api_key)])
+
+
+class Echo(BaseModel):
+    text: str
+
+
+@app.get("/public")
+def public():
+    return {"message": "public"}
+
+
+@app.get("/private")
+def private():
+    return {"message": "private"}
+
+
+@app.post("/private/echo")
+def echo(body: Echo):
+    return {"text": body.text}
