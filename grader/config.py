@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import secrets
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from worker.sandbox.image import BuildMethod
@@ -35,6 +36,57 @@ class Settings(BaseSettings):
     sandbox_limits: Limits = Field(
         default_factory=Limits,
         description="Default sandbox limits (JSON), e.g. GRADER_SANDBOX_LIMITS='{\"time_seconds\": 20}'.",
+    )
+    # --- the service -------------------------------------------------------------------
+    database_url: str = Field(
+        default="sqlite:///./var/grader.db",
+        description="SQLAlchemy URL; SQLite (relative to the working directory) or PostgreSQL.",
+    )
+    redis_url: str = Field(
+        default="redis://127.0.0.1:6379/0", description="Redis holding the grading queue only."
+    )
+    secret_key: SecretStr = Field(
+        default_factory=lambda: SecretStr(secrets.token_urlsafe(32)),
+        description="Signs access tokens; the random default invalidates tokens at each restart.",
+    )
+    access_token_minutes: int = Field(default=60, ge=1, description="Lifetime of an access token.")
+    rate_limit_per_minute: int = Field(
+        default=10, ge=1, description="Submissions each user or API key may post per minute."
+    )
+    max_files: int = Field(default=20, ge=1, description="Most files one submission may hold.")
+    max_submission_bytes: int = Field(
+        default=256 * 1024, ge=1024, description="Most UTF-8 bytes of file content per submission."
+    )
+    max_request_bytes: int = Field(
+        default=2 * 1024 * 1024, ge=1024,
+        description="Largest request body accepted (JSON escaping can inflate content).",
+    )
+    max_wait_seconds: float = Field(
+        default=60.0, ge=0, description="Longest `?wait=` long-poll on a submission."
+    )
+    job_timeout_seconds: int = Field(
+        default=720, ge=30, description="rq job timeout; a sandbox never runs over 600 s."
+    )
+    reaper_interval_seconds: float = Field(
+        default=15.0, gt=0, description="How often the worker process runs the reaper."
+    )
+    reaper_deadline_seconds: float = Field(
+        default=900.0, gt=0,
+        description="A submission queued or running for longer than this is re-enqueued.",
+    )
+    max_attempts: int = Field(
+        default=3, ge=1, description="Gradings tried per submission before it is marked `error`."
+    )
+    worker_count: int = Field(
+        default=1, ge=1, description="rq worker processes of `grader worker`."
+    )
+    host: str = Field(default="127.0.0.1", description="Address `grader serve` listens on.")
+    port: int = Field(default=8000, description="Port `grader serve` listens on.")
+    api_url: str = Field(
+        default="http://127.0.0.1:8000", description="Server `grader submit` talks to."
+    )
+    api_token: SecretStr | None = Field(
+        default=None, description="Access token or API key for `grader submit`."
     )
 
 

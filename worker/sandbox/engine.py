@@ -68,6 +68,10 @@ class OutputCapture:
         with self._lock:
             head = bytes(self._head).decode("utf-8", "replace")
             dropped = self.total - len(self._head)
+        if APP_ERROR_MARKER in head:  # the reason is in the result's `error`, not twice
+            head = "\n".join(
+                line for line in head.split("\n") if not line.startswith(APP_ERROR_MARKER)
+            ).rstrip("\n") + "\n"
         return head + (f"\n[... {dropped} more bytes of output dropped ...]\n" if dropped else "")
 
     def app_error(self) -> str | None:

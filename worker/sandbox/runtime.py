@@ -128,7 +128,7 @@ def create_suite_container(
         hostname="sandbox",  # the app container shares it with the network namespace
         working_dir="/grader",
         tmpfs=dict([_tmpfs("/grader", limits.tmpfs_mb, uid), _tmpfs("/tmp", limits.tmpfs_mb, uid)]),
-        mounts=[Mount(target=DATA_DIR, source=volume, type="volume", read_only=True)],
+        mounts=[Mount(target=DATA_DIR, source=volume, type="volume", read_only=True, no_copy=True)],
         labels=_labels("suite", deadline),
         **_hardening(limits, limits.suite_memory_mb),
     )
@@ -151,7 +151,7 @@ def create_app_container(
         network_mode=f"container:{suite.id}",
         working_dir="/tmp",
         tmpfs=dict([_tmpfs(APP_DIR, limits.tmpfs_mb, uid), _tmpfs("/tmp", limits.tmpfs_mb, uid)]),
-        mounts=[Mount(target=DATA_DIR, source=volume, type="volume", read_only=False)],
+        mounts=[Mount(target=DATA_DIR, source=volume, type="volume", read_only=False, no_copy=True)],
         labels=_labels("app", deadline),
         **_hardening(limits, limits.memory_mb),
     )

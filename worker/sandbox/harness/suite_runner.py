@@ -33,9 +33,10 @@ def write_suite(files: dict[str, str], root: Path) -> None:
 
 
 def main() -> int:
-    commands = sys.stdin.buffer
-    # The event channel is the real stdout; everything else printed goes to stderr.
+    # Private copies of the worker's channels: pytest's capturing swaps fds 0-2 during tests.
+    commands = os.fdopen(os.dup(0), "rb")
     events = os.fdopen(os.dup(1), "wb")
+    # Anything else printed (pytest's report included) goes to stderr.
     os.dup2(2, 1)
     sys.stdout = sys.stderr
     try:

@@ -1,0 +1,91 @@
+"""The FastAPI application: routers, lifespan (catalog sync, Redis), error table, metrics."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request, Response
+from fastapi.responses import JSONResponse
+from prometheus_client import CollectorRegistry
+from redis import Redis
+from starlette.routing import Match
+
+from grader import errors
+from grader.api.routes import admin, auth, challenges, health, submissions
+from grader.config import Settings, get_settings
+from grader.db.session import session_scope
+from grader.metrics import GradingCollector, HttpMetrics
+from grader.services.challenges import sync_catalog
+
+log = logging.getLogger(__name__)
+
+API_PREFIX = "/api/v1"
+
+#: Domain error -> status code; the most specific class wins (checked in order).
+ERROR_STATUS: list[tuple[type[errors.GraderError], int]] = [
+    (errors.SubmissionTooLarge, 413),
+    (errors.RateLimited, 429),
+    (errors.NotFound, 404),
+    (errors.ChallengeClosed, 422),
+    (errors.InvalidInput, 422),
+    (errors.Conflict, 409),
+]
+
+
+async def _grader_error(request: Request, exc: Exception) -> Response:
+    code = next((c for cls, c in ERROR_STATUS if isinstance(exc, cls)), 400)
+    headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, errors.RateLimited) else None
+    return JSONResponse({"detail": str(exc)}, status_code=code, headers=headers)
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        with session_scope(settings.database_url) as session:
+            report = sync_catalog(session, settings.challenges_dir)
+        log.info(
+            "catalog: added %s, updated %s, broken %s",
+            report.added,
+            report.updated,
+            list(report.broken),
+        )
+        yield
+        app.state.redis.close()
+
+    app = FastAPI(title="interview-grader", version="1", lifespan=lifespan)
+    app.state.redis = Redis.from_url(settings.redis_url)
+    registry = CollectorRegistry()
+    registry.register(GradingCollector(settings.database_url, app.state.redis))
+    app.state.registry = registry
+    http = HttpMetrics(registry)
+
+    @app.middleware("http")
+    async def count_requests(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        started = time.perf_counter()
+        response = await call_next(request)
+        route = _route_template(app, request)
+        http.requests.labels(request.method, route, str(response.status_code)).inc()
+        http.latency.labels(request.method, route).observe(time.perf_counter() - started)
+        return response
+
+    app.add_exception_handler(errors.GraderError, _grader_error)
+    for module in (auth, challenges, submissions, admin):
+        app.include_router(module.router, prefix=API_PREFIX)
+    app.include_router(health.router)
+    return app
+
+
+def _route_template(app: FastAPI, request: Request) -> str:
+    """The matched path template (bounded label values), not the raw path."""
+    for route in app.router.routes:
+        match, _ = route.matches(request.scope)
+        if match is Match.FULL:
+            return str(getattr(route, "path", "other"))
+    return "unmatched"

@@ -1,0 +1,86 @@
+"""Submit an answer, then read it back (optionally long-polling until it is graded)."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response, status
+from starlette.concurrency import run_in_threadpool
+
+from grader.api.deps import BodyLimit, CurrentPrincipal, RedisDep, SessionDep, SettingsDep
+from grader.api.schemas import SubmissionCreate, SubmissionDetail, SubmissionOut, SubmissionPage
+from grader.config import Settings
+from grader.db.models import SubmissionStatus
+from grader.db.session import get_sessionmaker
+from grader.queue import enqueue_grading, grading_queue
+from grader.services import ratelimit
+from grader.services import submissions as service
+from grader.services.submissions import SubmissionFilter, SubmissionRules, Submitter
+
+router = APIRouter(prefix="/submissions", tags=["submissions"])
+
+POLL_SECONDS = 0.25
+
+
+@router.post("", status_code=status.HTTP_202_ACCEPTED, dependencies=[BodyLimit])
+def create_submission(
+    body: SubmissionCreate,
+    principal: CurrentPrincipal,
+    session: SessionDep,
+    redis: RedisDep,
+    settings: SettingsDep,
+    response: Response,
+) -> SubmissionOut:
+    ratelimit.hit(redis, principal.rate_subject, settings.rate_limit_per_minute)
+    queue = grading_queue(redis, settings.job_timeout_seconds)
+    submission = service.create_submission(
+        session,
+        principal.submitter,
+        body.challenge,
+        body.files,
+        SubmissionRules(settings.max_files, settings.max_submission_bytes),
+        lambda submission_id, attempt: enqueue_grading(queue, submission_id, attempt),
+    )
+    response.headers["Location"] = f"/api/v1/submissions/{submission.id}"
+    return SubmissionOut.of(submission)
+
+
+@router.get("")
+def list_submissions(
+    principal: CurrentPrincipal,
+    session: SessionDep,
+    challenge: str | None = None,
+    user: Annotated[str | None, Query(description="Username (admins and API keys).")] = None,
+    status: SubmissionStatus | None = None,
+    offset: Annotated[int, Query(ge=0)] = 0,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+) -> SubmissionPage:
+    items, total = service.list_submissions(
+        session, principal.submitter, SubmissionFilter(challenge, user, status), offset, limit
+    )
+    return SubmissionPage(
+        items=[SubmissionOut.of(s) for s in items], total=total, offset=offset, limit=limit
+    )
+
+
+@router.get("/{submission_id}")
+async def read_submission(
+    submission_id: int,
+    principal: CurrentPrincipal,
+    settings: SettingsDep,
+    wait: Annotated[float, Query(ge=0, description="Seconds to wait for a final status.")] = 0,
+) -> SubmissionDetail:
+    """With `wait`, hold the request until the grading ends or `wait` seconds pass (capped)."""
+    deadline = time.monotonic() + min(wait, settings.max_wait_seconds)
+    while True:
+        detail = await run_in_threadpool(_load, settings, submission_id, principal.submitter)
+        if detail.status.terminal or time.monotonic() >= deadline:
+            return detail
+        await asyncio.sleep(min(POLL_SECONDS, max(0.0, deadline - time.monotonic())))
+
+
+def _load(settings: Settings, submission_id: int, reader: Submitter) -> SubmissionDetail:
+    with get_sessionmaker(settings.database_url)() as session:
+        return SubmissionDetail.of(service.get_submission(session, submission_id, reader))

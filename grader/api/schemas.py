@@ -1,0 +1,179 @@
+"""Request and response bodies. Hidden suites, solutions and mutants have no field here, so no
+response can carry them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, Field
+
+from grader.db.models import ApiKey, Challenge, Role, Submission, SubmissionStatus, User
+from grader.services.challenges import spec_of
+from worker.result import GradeResult
+
+
+class Token(BaseModel):
+    access_token: str
+    token_type: str = "bearer"
+    expires_in: int = Field(description="Seconds until the token expires.")
+
+
+class UserCreate(BaseModel):
+    username: str
+    password: str | None = Field(default=None, description="None: the user cannot log in yet.")
+    role: Role = Role.CANDIDATE
+
+
+class UserOut(BaseModel):
+    id: int
+    username: str
+    role: Role
+    is_active: bool
+    created_at: datetime
+
+    @classmethod
+    def of(cls, user: User) -> UserOut:
+        return cls(
+            id=user.id,
+            username=user.username,
+            role=user.role,
+            is_active=user.is_active,
+            created_at=user.created_at,
+        )
+
+
+class ApiKeyCreate(BaseModel):
+    name: str = Field(min_length=1, max_length=100)
+
+
+class ApiKeyOut(BaseModel):
+    id: int
+    name: str
+    prefix: str
+    created_at: datetime
+    revoked_at: datetime | None
+
+    @classmethod
+    def of(cls, key: ApiKey) -> ApiKeyOut:
+        return cls(
+            id=key.id,
+            name=key.name,
+            prefix=key.prefix,
+            created_at=key.created_at,
+            revoked_at=key.revoked_at,
+        )
+
+
+class ApiKeyCreated(ApiKeyOut):
+    key: str = Field(description="The secret, shown this once; send it as X-API-Key.")
+
+
+class ChallengeLimits(BaseModel):
+    time_seconds: float
+    memory_mb: int
+
+
+class ChallengeSummary(BaseModel):
+    slug: str
+    title: str
+    summary: str
+    difficulty: str
+    tags: list[str]
+    version: int = Field(description="The catalog's revision of this challenge (1, 2, ...).")
+    status: str
+    limits: ChallengeLimits
+
+    @classmethod
+    def of(cls, challenge: Challenge) -> ChallengeSummary:
+        return cls(**_summary_fields(challenge))
+
+
+class ChallengeDetail(ChallengeSummary):
+    prompt: str = Field(description="The task, in Markdown.")
+    starter: dict[str, str] = Field(description="Files to start from.")
+
+    @classmethod
+    def of(cls, challenge: Challenge) -> ChallengeDetail:
+        assert challenge.current_version is not None
+        spec = spec_of(challenge.current_version)
+        return cls(**_summary_fields(challenge), prompt=spec.prompt, starter=spec.starter)
+
+
+def _summary_fields(challenge: Challenge) -> dict[str, object]:
+    version = challenge.current_version
+    assert version is not None
+    spec = spec_of(version)
+    limits = spec.limits()
+    return dict(
+        slug=challenge.slug,
+        title=spec.meta.title,
+        summary=spec.meta.summary,
+        difficulty=spec.meta.difficulty,
+        tags=spec.meta.tags,
+        version=version.number,
+        status=challenge.status.value,
+        limits=ChallengeLimits(time_seconds=limits.time_seconds, memory_mb=limits.memory_mb),
+    )
+
+
+class SubmissionCreate(BaseModel):
+    challenge: str = Field(description="The challenge's slug.", max_length=100)
+    files: dict[str, str] = Field(description="Relative path -> UTF-8 text; main.py required.")
+
+
+class SubmissionOut(BaseModel):
+    id: int
+    challenge: str
+    challenge_version: int
+    status: SubmissionStatus
+    attempts: int
+    user: str | None
+    verdict: str | None
+    score: int | None
+    max_score: int | None
+    error: str | None
+    created_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
+    result: GradeResult | None = Field(description="Set once the status is completed.")
+
+    @classmethod
+    def of(cls, submission: Submission) -> SubmissionOut:
+        return cls(**_submission_fields(submission))
+
+
+class SubmissionDetail(SubmissionOut):
+    files: dict[str, str]
+
+    @classmethod
+    def of(cls, submission: Submission) -> SubmissionDetail:
+        return cls(**_submission_fields(submission), files=submission.files)
+
+
+def _submission_fields(submission: Submission) -> dict[str, object]:
+    completed = submission.status is SubmissionStatus.COMPLETED
+    return dict(
+        id=submission.id,
+        challenge=submission.challenge.slug,
+        challenge_version=submission.challenge_version.number,
+        status=submission.status,
+        attempts=submission.attempts,
+        user=submission.user.username if submission.user else None,
+        verdict=submission.verdict,
+        score=submission.score,
+        max_score=submission.max_score,
+        error=submission.error,
+        created_at=submission.created_at,
+        started_at=submission.started_at,
+        finished_at=submission.finished_at,
+        result=GradeResult.model_validate(submission.result)
+        if completed and submission.result
+        else None,
+    )
+
+
+class SubmissionPage(BaseModel):
+    items: list[SubmissionOut]
+    total: int
+    offset: int
+    limit: int

@@ -1,0 +1,165 @@
+"""SQLAlchemy 2 typed models; portable between SQLite and PostgreSQL (no native enums)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any, ClassVar
+
+from sqlalchemy import JSON, DateTime, Enum, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Timezone-aware UTC datetimes on both backends (SQLite forgets the zone)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTCDateTime column")
+        return value.astimezone(UTC) if value is not None else None
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value
+
+
+def _enum(cls: type[StrEnum], name: str) -> Enum:
+    return Enum(
+        cls,
+        name=name,
+        native_enum=False,
+        create_constraint=True,
+        length=20,
+        values_callable=lambda e: [m.value for m in e],
+    )
+
+
+class Base(DeclarativeBase):
+    type_annotation_map: ClassVar[dict[Any, Any]] = {
+        datetime: UTCDateTime(),
+        dict[str, Any]: JSON(),
+    }
+
+
+class Role(StrEnum):
+    ADMIN = "admin"
+    CANDIDATE = "candidate"
+
+
+class ChallengeStatus(StrEnum):
+    ACTIVE = "active"
+    ARCHIVED = "archived"
+
+
+class SubmissionStatus(StrEnum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    COMPLETED = "completed"
+    ERROR = "error"
+
+    @property
+    def terminal(self) -> bool:
+        return self in (SubmissionStatus.COMPLETED, SubmissionStatus.ERROR)
+
+
+class User(Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    role: Mapped[Role] = mapped_column(_enum(Role, "role"))
+    is_active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ApiKey(Base):
+    """A service credential; only the SHA-256 of the key is stored (it has 256 bits of entropy,
+    so a slow hash buys nothing and would cost a hash per request)."""
+
+    __tablename__ = "api_keys"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    prefix: Mapped[str] = mapped_column(String(16), index=True)
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    revoked_at: Mapped[datetime | None]
+
+
+class Challenge(Base):
+    __tablename__ = "challenges"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(63), unique=True)
+    status: Mapped[ChallengeStatus] = mapped_column(
+        _enum(ChallengeStatus, "challenge_status"), default=ChallengeStatus.ACTIVE
+    )
+    current_version_id: Mapped[int | None] = mapped_column(
+        ForeignKey("challenge_versions.id", use_alter=True, name="fk_challenges_current_version")
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    current_version: Mapped[ChallengeVersion | None] = relationship(
+        foreign_keys=[current_version_id], post_update=True
+    )
+
+
+class ChallengeVersion(Base):
+    """An immutable snapshot of a challenge (the hidden suite included): a submission is graded
+    against the version it was submitted to, whatever the catalog says later."""
+
+    __tablename__ = "challenge_versions"
+    __table_args__ = (UniqueConstraint("challenge_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    challenge_id: Mapped[int] = mapped_column(ForeignKey("challenges.id"))
+    number: Mapped[int] = mapped_column(doc="1, 2, ... per challenge, in order of appearance.")
+    declared_version: Mapped[int] = mapped_column(doc="`version` from challenge.toml.")
+    title: Mapped[str] = mapped_column(String(200))
+    content_hash: Mapped[str] = mapped_column(String(64))
+    content: Mapped[dict[str, Any]] = mapped_column(doc="worker.challenge.Challenge, as JSON.")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Submission(Base):
+    __tablename__ = "submissions"
+    __table_args__ = (Index("ix_submissions_status_updated", "status", "updated_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    api_key_id: Mapped[int | None] = mapped_column(ForeignKey("api_keys.id"))
+    challenge_id: Mapped[int] = mapped_column(ForeignKey("challenges.id"), index=True)
+    challenge_version_id: Mapped[int] = mapped_column(ForeignKey("challenge_versions.id"))
+    files: Mapped[dict[str, Any]]
+    status: Mapped[SubmissionStatus] = mapped_column(
+        _enum(SubmissionStatus, "submission_status"), default=SubmissionStatus.QUEUED
+    )
+    attempts: Mapped[int] = mapped_column(
+        default=1, doc="The grading attempt in flight or last made; only its job may write."
+    )
+    verdict: Mapped[str | None] = mapped_column(String(20))
+    score: Mapped[int | None]
+    max_score: Mapped[int | None]
+    duration_ms: Mapped[int | None]
+    result: Mapped[dict[str, Any] | None] = mapped_column(doc="worker.result.GradeResult.")
+    error: Mapped[str | None] = mapped_column(Text, doc="Why the service gave up (status error).")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    started_at: Mapped[datetime | None]
+    finished_at: Mapped[datetime | None]
+
+    challenge: Mapped[Challenge] = relationship()
+    challenge_version: Mapped[ChallengeVersion] = relationship()
+    user: Mapped[User | None] = relationship()

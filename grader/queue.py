@@ -1,0 +1,33 @@
+"""The grading queue: one rq queue on Redis (one queue per worker lets rq dequeue with BLMOVE,
+which has no loss window). Redis only carries jobs; the database decides what is owed."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from redis import Redis
+from rq import Queue
+
+if TYPE_CHECKING:
+    RedisClient = Redis[bytes]
+else:
+    RedisClient = Redis
+
+QUEUE_NAME = "grading"
+JOB_FUNCTION = "worker.jobs.grade_submission"
+
+
+def grading_queue(redis: RedisClient, job_timeout: int) -> Queue:
+    return Queue(QUEUE_NAME, connection=redis, default_timeout=job_timeout)
+
+
+def enqueue_grading(queue: Queue, submission_id: int, attempt: int) -> None:
+    """Enqueue one attempt; the id names the attempt so a re-enqueue never collides."""
+    queue.enqueue_call(
+        JOB_FUNCTION,
+        args=(submission_id,),
+        job_id=f"submission-{submission_id}-attempt-{attempt}",
+        result_ttl=0,  # the result lives in the database
+        failure_ttl=24 * 3600,
+        description=f"grade submission {submission_id} (attempt {attempt})",
+    )

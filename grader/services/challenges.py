@@ -1,0 +1,123 @@
+"""The challenge catalog in the database: folders on disk are synced in as immutable versions."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from grader.db.models import Challenge, ChallengeStatus, ChallengeVersion
+from grader.errors import ChallengeClosed, NotFound
+from worker.challenge import Challenge as ChallengeSpec
+from worker.challenge import ChallengeError, load_challenge
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class SyncReport:
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    broken: dict[str, str] = field(default_factory=dict)
+
+
+def content_hash(spec: ChallengeSpec) -> str:
+    return hashlib.sha256(
+        json.dumps(spec.model_dump(mode="json"), sort_keys=True).encode()
+    ).hexdigest()
+
+
+def store_version(session: Session, spec: ChallengeSpec) -> tuple[Challenge, bool]:
+    """Make `spec` the challenge's current version; (challenge, whether anything changed)."""
+    digest = content_hash(spec)
+    challenge = session.scalar(select(Challenge).where(Challenge.slug == spec.slug))
+    if challenge is None:
+        challenge = Challenge(slug=spec.slug)
+        session.add(challenge)
+        session.flush()
+    elif challenge.current_version and challenge.current_version.content_hash == digest:
+        return challenge, False
+    number = (
+        session.scalar(
+            select(func.max(ChallengeVersion.number)).where(
+                ChallengeVersion.challenge_id == challenge.id
+            )
+        )
+        or 0
+    ) + 1
+    version = ChallengeVersion(
+        challenge_id=challenge.id,
+        number=number,
+        declared_version=spec.meta.version,
+        title=spec.meta.title,
+        content_hash=digest,
+        content=spec.model_dump(mode="json"),
+    )
+    session.add(version)
+    session.flush()
+    challenge.current_version = version
+    return challenge, True
+
+
+def sync_catalog(session: Session, root: Path) -> SyncReport:
+    """Load every challenge folder under `root`; a changed one gets a new version.
+
+    A folder that does not load is reported and skipped: the version already live stays live.
+    Archived challenges stay archived.
+    """
+    report = SyncReport()
+    for folder in sorted(p for p in root.iterdir() if (p / "challenge.toml").is_file()):
+        try:
+            spec = load_challenge(folder)
+        except ChallengeError as exc:
+            report.broken[folder.name] = str(exc)
+            log.warning("challenge %s not loaded: %s", folder.name, exc)
+            continue
+        existed = session.scalar(select(Challenge.id).where(Challenge.slug == spec.slug))
+        _, changed = store_version(session, spec)
+        (report.unchanged if not changed else report.updated if existed else report.added).append(
+            spec.slug
+        )
+    return report
+
+
+def list_active(session: Session) -> list[Challenge]:
+    return list(
+        session.scalars(
+            select(Challenge)
+            .where(
+                Challenge.status == ChallengeStatus.ACTIVE,
+                Challenge.current_version_id.is_not(None),
+            )
+            .order_by(Challenge.slug)
+        )
+    )
+
+
+def get_challenge(session: Session, slug: str, include_archived: bool = False) -> Challenge:
+    challenge = session.scalar(select(Challenge).where(Challenge.slug == slug))
+    if (
+        challenge is None
+        or challenge.current_version is None
+        or (challenge.status is ChallengeStatus.ARCHIVED and not include_archived)
+    ):
+        raise NotFound(f"no challenge {slug!r}")
+    return challenge
+
+
+def get_open_challenge(session: Session, slug: str) -> Challenge:
+    """The challenge if it takes submissions."""
+    challenge = get_challenge(session, slug, include_archived=True)
+    if challenge.status is not ChallengeStatus.ACTIVE:
+        raise ChallengeClosed(f"the challenge {slug!r} is archived and takes no submissions")
+    return challenge
+
+
+def spec_of(version: ChallengeVersion) -> ChallengeSpec:
+    return ChallengeSpec.model_validate(version.content)

@@ -1,0 +1,37 @@
+"""The reaper loop: the database, not RedisClient, decides which gradings are owed."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from datetime import timedelta
+
+from grader.config import Settings
+from grader.db.session import session_scope
+from grader.queue import RedisClient, enqueue_grading, grading_queue
+from grader.services.grading import ReapReport, reap
+
+log = logging.getLogger(__name__)
+
+
+def reap_once(settings: Settings, redis: RedisClient) -> ReapReport:
+    queue = grading_queue(redis, settings.job_timeout_seconds)
+    with session_scope(settings.database_url) as session:
+        report = reap(
+            session,
+            timedelta(seconds=settings.reaper_deadline_seconds),
+            settings.max_attempts,
+            lambda submission_id, attempt: enqueue_grading(queue, submission_id, attempt),
+        )
+    if report.requeued or report.gave_up:
+        log.warning("reaper: re-enqueued %s, gave up on %s", report.requeued, report.gave_up)
+    return report
+
+
+def run_reaper(settings: Settings, redis: RedisClient, stop: threading.Event) -> None:
+    """Reap every `reaper_interval_seconds` until `stop` is set; errors are logged, not fatal."""
+    while not stop.wait(settings.reaper_interval_seconds):
+        try:
+            reap_once(settings, redis)
+        except Exception:
+            log.exception("reaper pass failed; next pass in %s s", settings.reaper_interval_seconds)

@@ -1,0 +1,2 @@
+from fastapi import FastAPI
+application = FastAPI()

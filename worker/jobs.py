@@ -1,0 +1,68 @@
+"""rq job functions. They take ids, load everything from the database, and write results back
+there once (see grader.services.grading for the guards)."""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from redis import Redis
+
+from grader.config import get_settings
+from grader.db.models import Submission
+from grader.db.session import session_scope
+from grader.queue import enqueue_grading, grading_queue
+from grader.services.challenges import spec_of
+from grader.services.grading import Recorded, claim, record
+from worker.result import GradeResult, Verdict
+from worker.sandbox import Sandbox, SandboxError, connect, image_tag
+
+log = logging.getLogger(__name__)
+
+
+def grade_submission(submission_id: int) -> str:
+    """Grade one submission if it is still owed; returns what happened (for rq's logs)."""
+    settings = get_settings()
+    url = settings.database_url
+    with session_scope(url) as session:
+        claimed = claim(session, submission_id)
+        if claimed is None:
+            return "skipped: not queued (graded already, or another attempt owns it)"
+        submission = session.get(Submission, submission_id)
+        assert submission is not None
+        spec = spec_of(submission.challenge_version)
+        files = dict(submission.files)
+    started = time.monotonic()
+    try:
+        sandbox = Sandbox(
+            connect(settings.docker_url),
+            settings.sandbox_image or image_tag(),
+            settings.sandbox_limits,
+        )
+        result = sandbox.grade(spec, files)
+    except SandboxError as exc:
+        result = GradeResult(
+            verdict=Verdict.INTERNAL_ERROR,
+            score=0,
+            max_score=0,
+            duration_ms=int((time.monotonic() - started) * 1000),
+            error=str(exc),
+        )
+    queue = grading_queue(Redis.from_url(settings.redis_url), settings.job_timeout_seconds)
+    with session_scope(url) as session:
+        outcome = record(
+            session,
+            claimed,
+            result,
+            settings.max_attempts,
+            lambda sid, attempt: enqueue_grading(queue, sid, attempt),
+        )
+    if outcome is not Recorded.COMPLETED:
+        log.warning(
+            "submission %s attempt %s: %s (%s)",
+            submission_id,
+            claimed.attempt,
+            outcome.value,
+            result.error,
+        )
+    return f"{outcome.value}: {result.verdict.value} {result.score}/{result.max_score}"
