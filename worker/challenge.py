@@ -125,5 +125,6 @@ def resolve_challenge(name_or_path: str, catalog: Path) -> Path:
     if SLUG_RE.match(name_or_path) and (catalog / name_or_path / "challenge.toml").is_file():
         return catalog / name_or_path
     raise ChallengeError(
-        f"no challenge {name_or_path!r}: give a slug under {catalog} or a folder with challenge.toml"
+        f"no challenge {name_or_path!r}: "
+        f"give a slug under {catalog} or a folder with challenge.toml"
     )

@@ -53,7 +53,11 @@ def probe_challenge() -> Challenge:
 
 def with_time_limit(challenge: Challenge, seconds: float) -> Challenge:
     meta = challenge.meta.model_copy(
-        update={"limits": LimitOverrides(time_seconds=seconds, memory_mb=challenge.meta.limits.memory_mb)}
+        update={
+            "limits": LimitOverrides(
+                time_seconds=seconds, memory_mb=challenge.meta.limits.memory_mb
+            )
+        }
     )
     return challenge.model_copy(update={"meta": meta})
 

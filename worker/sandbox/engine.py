@@ -61,7 +61,7 @@ class OutputCapture:
             room = self.keep - len(self._head)
             if room > 0:
                 self._head += data[:room]
-            self._tail = (self._tail + data)[-self.TAIL:]
+            self._tail = (self._tail + data)[-self.TAIL :]
             return before <= self.limit < self.total
 
     def text(self) -> str:
@@ -69,9 +69,12 @@ class OutputCapture:
             head = bytes(self._head).decode("utf-8", "replace")
             dropped = self.total - len(self._head)
         if APP_ERROR_MARKER in head:  # the reason is in the result's `error`, not twice
-            head = "\n".join(
-                line for line in head.split("\n") if not line.startswith(APP_ERROR_MARKER)
-            ).rstrip("\n") + "\n"
+            head = (
+                "\n".join(
+                    line for line in head.split("\n") if not line.startswith(APP_ERROR_MARKER)
+                ).rstrip("\n")
+                + "\n"
+            )
         return head + (f"\n[... {dropped} more bytes of output dropped ...]\n" if dropped else "")
 
     def app_error(self) -> str | None:
@@ -81,7 +84,7 @@ class OutputCapture:
         found = None
         for line in tail.splitlines():
             if line.startswith(APP_ERROR_MARKER):
-                found = line[len(APP_ERROR_MARKER):].strip()
+                found = line[len(APP_ERROR_MARKER) :].strip()
         return found
 
 
@@ -118,8 +121,12 @@ class Slot:
         deadline = time.time() + SLOT_IDLE_SECONDS + limits.time_seconds
         try:
             self.volume = runtime.create_data_volume(client, limits, deadline)
-            self.suite = runtime.create_suite_container(client, image, limits, self.volume, deadline)
-            self._suite_stdio = runtime.Stdio(client, self.suite, self._on_suite_output, self._on_suite_close)
+            self.suite = runtime.create_suite_container(
+                client, image, limits, self.volume, deadline
+            )
+            self._suite_stdio = runtime.Stdio(
+                client, self.suite, self._on_suite_output, self._on_suite_close
+            )
             self.suite.start()
             self._start_app(deadline)
         except BaseException:
@@ -178,7 +185,9 @@ class Slot:
     def run(self, tests: Files, files: Files, env: dict[str, str], limits: Limits) -> GradeResult:
         """Hand the submission and the suite to the waiting containers and judge the outcome."""
         started = time.monotonic()
-        assert self.app is not None and self._app_stdio is not None and self._suite_stdio is not None
+        assert (
+            self.app is not None and self._app_stdio is not None and self._suite_stdio is not None
+        )
         if limits.memory_mb != self.limits.memory_mb:
             memory = f"{limits.memory_mb}m"
             self.app.update(mem_limit=memory, memswap_limit=memory)
@@ -202,15 +211,20 @@ class Slot:
         return self._result(run, verdict, error, started)
 
     def _watch(self, run: _Run, deadline: float) -> tuple[Verdict | None, str | None]:
-        """Follow events until the suite is done or a verdict is forced; None means "judge tests"."""
+        """Follow events until the suite is done or a verdict is forced (None: judge the tests)."""
         app_failed_at: float | None = None
         app_failure: tuple[Verdict, str] | None = None
         while True:
             now = time.monotonic()
-            if app_failure and (run.collected or now - (app_failed_at or now) > COLLECT_GRACE_SECONDS):
+            if app_failure and (
+                run.collected or now - (app_failed_at or now) > COLLECT_GRACE_SECONDS
+            ):
                 return app_failure
             if now >= deadline:
-                return Verdict.TIMEOUT, f"the grading exceeded the time limit of {self.limits.time_seconds:g} s"
+                return (
+                    Verdict.TIMEOUT,
+                    f"the grading exceeded the time limit of {self.limits.time_seconds:g} s",
+                )
             wait = min(deadline - now, 0.5 if app_failure else deadline - now)
             try:
                 kind, generation, payload = self.events.get(timeout=wait)
@@ -227,20 +241,31 @@ class Slot:
             elif kind == "suite_exit":
                 if run.done:
                     return None, None
-                return Verdict.INTERNAL_ERROR, "the suite runner stopped before reporting: " + self._suite_tail()
+                return (
+                    Verdict.INTERNAL_ERROR,
+                    "the suite runner stopped before reporting: " + self._suite_tail(),
+                )
             elif kind == "app_output_limit":
-                return Verdict.OUTPUT_LIMIT, f"the app printed more than {self.limits.output_limit_bytes} bytes"
+                return (
+                    Verdict.OUTPUT_LIMIT,
+                    f"the app printed more than {self.limits.output_limit_bytes} bytes",
+                )
             elif kind == "app_exit":
                 assert self.app is not None
                 code, oom = runtime.exit_state(self.app)
                 if oom:
-                    return Verdict.MEMORY_LIMIT, f"the app exceeded its memory limit of {self.limits.memory_mb} MB"
+                    return (
+                        Verdict.MEMORY_LIMIT,
+                        f"the app exceeded its memory limit of {self.limits.memory_mb} MB",
+                    )
                 if not run.app_ready and app_failure is None:
                     app_failed_at = time.monotonic()
                     app_failure = (Verdict.ERROR, self._start_failure(code))
                 # After start-up, a crash just fails the remaining tests.
 
-    def _on_suite_event(self, run: _Run, message: dict[str, Any]) -> tuple[Verdict | None, str | None] | None:
+    def _on_suite_event(
+        self, run: _Run, message: dict[str, Any]
+    ) -> tuple[Verdict | None, str | None] | None:
         event = message.get("event")
         if event == "collected":
             run.collected = [(str(t["name"]), int(t["max_points"])) for t in message["tests"]]
@@ -284,20 +309,29 @@ class Slot:
     def _suite_tail(self) -> str:
         return bytes(self.suite_stderr[-800:]).decode("utf-8", "replace").strip()
 
-    def _result(self, run: _Run, verdict: Verdict | None, error: str | None, started: float) -> GradeResult:
+    def _result(
+        self, run: _Run, verdict: Verdict | None, error: str | None, started: float
+    ) -> GradeResult:
         tests = [
             run.reported.get(
                 name,
-                TestResult(name=name, outcome=Outcome.ERROR, points=0, max_points=points,
-                           message="the test did not run"),
+                TestResult(
+                    name=name,
+                    outcome=Outcome.ERROR,
+                    points=0,
+                    max_points=points,
+                    message="the test did not run",
+                ),
             )
             for name, points in run.collected
         ]
         max_score = sum(t.max_points for t in tests)
         if verdict is None:
-            verdict = Verdict.PASSED if tests and all(
-                t.outcome is Outcome.PASSED for t in tests
-            ) else Verdict.FAILED
+            verdict = (
+                Verdict.PASSED
+                if tests and all(t.outcome is Outcome.PASSED for t in tests)
+                else Verdict.FAILED
+            )
             if not tests:
                 verdict, error = Verdict.INTERNAL_ERROR, "the hidden suite has no tests"
         if verdict in LIMIT_VERDICTS or verdict in (Verdict.ERROR, Verdict.INTERNAL_ERROR):
@@ -332,7 +366,9 @@ class Slot:
 class Sandbox:
     """Grades submissions in fresh slots of a built sandbox image."""
 
-    def __init__(self, client: docker.DockerClient, image: str, defaults: Limits | None = None) -> None:
+    def __init__(
+        self, client: docker.DockerClient, image: str, defaults: Limits | None = None
+    ) -> None:
         runtime.require_image(client, image)
         self.client = client
         self.image = image
@@ -352,7 +388,9 @@ class Sandbox:
         except (docker.errors.DockerException, OSError, SandboxError) as exc:
             return internal_error(f"could not start the sandbox: {exc}", started)
         try:
-            result = slot.run(challenge.tests, files, dict(challenge.meta.env), challenge.limits(self.defaults))
+            result = slot.run(
+                challenge.tests, files, dict(challenge.meta.env), challenge.limits(self.defaults)
+            )
         except (docker.errors.DockerException, OSError) as exc:
             result = internal_error(f"the sandbox failed: {exc}", started)
         finally:

@@ -18,6 +18,7 @@ import tempfile
 from collections.abc import Callable, Iterable
 from enum import StrEnum
 from pathlib import Path
+from typing import Any
 
 import docker
 import docker.errors
@@ -93,10 +94,12 @@ def _run(cmd: list[str], progress: Progress, env: dict[str, str] | None = None) 
             progress(line)
             tail = [*tail[-19:], line]
     if proc.wait() != 0:
-        raise ImageBuildError(f"{' '.join(cmd[:2])} failed (exit {proc.returncode}):\n" + "\n".join(tail))
+        raise ImageBuildError(
+            f"{' '.join(cmd[:2])} failed (exit {proc.returncode}):\n" + "\n".join(tail)
+        )
 
 
-def _stream_build(client: docker.DockerClient, progress: Progress, **kwargs: object) -> None:
+def _stream_build(client: docker.DockerClient, progress: Progress, **kwargs: Any) -> None:
     try:
         for chunk in client.api.build(decode=True, rm=True, forcerm=True, **kwargs):
             if "error" in chunk:
@@ -119,8 +122,12 @@ def build_base_debootstrap(
     progress(f"debootstrap {DEBIAN_SUITE} from {mirror}")
     _run(
         [
-            "debootstrap", "--variant=minbase", f"--include={DEBIAN_PACKAGES}",
-            DEBIAN_SUITE, str(rootfs), mirror,
+            "debootstrap",
+            "--variant=minbase",
+            f"--include={DEBIAN_PACKAGES}",
+            DEBIAN_SUITE,
+            str(rootfs),
+            mirror,
         ],
         progress,
     )
@@ -149,14 +156,18 @@ def build_base_debootstrap(
 
 
 def build_base_dockerfile(client: docker.DockerClient, tag: str, progress: Progress) -> None:
-    _stream_build(client, progress, path=str(IMAGE_DIR), dockerfile="Dockerfile", tag=tag, pull=True)
+    _stream_build(
+        client, progress, path=str(IMAGE_DIR), dockerfile="Dockerfile", tag=tag, pull=True
+    )
 
 
 def build_harness(client: docker.DockerClient, base: str, tag: str, progress: Progress) -> None:
     with tempfile.TemporaryDirectory(prefix="grader-harness-") as tmp:
         context = Path(tmp)
         shutil.copy(IMAGE_DIR / "Dockerfile.harness", context / "Dockerfile")
-        shutil.copytree(HARNESS_DIR, context / "harness", ignore=shutil.ignore_patterns("__pycache__"))
+        shutil.copytree(
+            HARNESS_DIR, context / "harness", ignore=shutil.ignore_patterns("__pycache__")
+        )
         _stream_build(
             client, progress, path=str(context), tag=tag, buildargs={"BASE_IMAGE": base}, pull=False
         )

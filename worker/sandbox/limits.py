@@ -15,11 +15,15 @@ MIB = 1024 * KIB
 
 class Limits(BaseModel):
     time_seconds: float = Field(
-        default=30.0, gt=0, le=600,
+        default=30.0,
+        gt=0,
+        le=600,
         description="Wall-clock limit for the whole grading, start-up included; enforced by kill.",
     )
     memory_mb: int = Field(
-        default=256, ge=64, le=4096,
+        default=256,
+        ge=64,
+        le=4096,
         description="Memory of the app container (tmpfs included); swap is the same, so none.",
     )
     suite_memory_mb: int = Field(
@@ -35,7 +39,8 @@ class Limits(BaseModel):
         default=16, ge=1, description="Size of each writable tmpfs (/app, /tmp, /data)."
     )
     output_limit_bytes: int = Field(
-        default=1 * MIB, ge=KIB,
+        default=1 * MIB,
+        ge=KIB,
         description="Output the app may print in all before the verdict is output_limit.",
     )
     log_keep_bytes: int = Field(
@@ -45,7 +50,8 @@ class Limits(BaseModel):
         default=10.0, gt=0, description="Per HTTP request the hidden suite makes to the app."
     )
     response_limit_bytes: int = Field(
-        default=4 * MIB, ge=KIB,
+        default=4 * MIB,
+        ge=KIB,
         description="Largest response body the suite reads; a larger one fails that test.",
     )
 

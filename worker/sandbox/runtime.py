@@ -5,6 +5,7 @@ Everything above it (engine, pool) speaks in terms of submissions, limits and ve
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import threading
@@ -39,8 +40,10 @@ REAP_GRACE_SECONDS = 60
 def connect(base_url: str | None = None, timeout: int = 60) -> docker.DockerClient:
     """A client for the daemon, or `DockerUnavailable` saying how to start one."""
     try:
-        client = docker.DockerClient(base_url=base_url, timeout=timeout) if base_url else (
-            docker.from_env(timeout=timeout)
+        client = (
+            docker.DockerClient(base_url=base_url, timeout=timeout)
+            if base_url
+            else (docker.from_env(timeout=timeout))
         )
         client.ping()
     except (docker.errors.DockerException, OSError) as exc:
@@ -57,9 +60,7 @@ def require_image(client: docker.DockerClient, tag: str) -> None:
     try:
         client.images.get(tag)
     except docker.errors.ImageNotFound as exc:
-        raise ImageMissing(
-            f"sandbox image {tag} is not built: run `grader sandbox build`"
-        ) from exc
+        raise ImageMissing(f"sandbox image {tag} is not built: run `grader sandbox build`") from exc
 
 
 def owner_id() -> str:
@@ -151,11 +152,12 @@ def create_app_container(
         network_mode=f"container:{suite.id}",
         working_dir="/tmp",
         tmpfs=dict([_tmpfs(APP_DIR, limits.tmpfs_mb, uid), _tmpfs("/tmp", limits.tmpfs_mb, uid)]),
-        mounts=[Mount(target=DATA_DIR, source=volume, type="volume", read_only=False, no_copy=True)],
+        mounts=[
+            Mount(target=DATA_DIR, source=volume, type="volume", read_only=False, no_copy=True)
+        ],
         labels=_labels("app", deadline),
         **_hardening(limits, limits.memory_mb),
     )
-
 
 
 class Stdio:
@@ -174,17 +176,19 @@ class Stdio:
         on_close: Callable[[], None],
     ) -> None:
         self._socket = client.api.attach_socket(
-            container.id, params={"stdin": 1, "stdout": 1, "stderr": 1, "stream": 1}
+            container.id or "", params={"stdin": 1, "stdout": 1, "stderr": 1, "stream": 1}
         )
         self._raw = getattr(self._socket, "_sock", self._socket)
         self._on_output = on_output
         self._on_close = on_close
-        self._thread = threading.Thread(target=self._pump, daemon=True, name=f"stdio-{container.short_id}")
+        self._thread = threading.Thread(
+            target=self._pump, daemon=True, name=f"stdio-{container.short_id}"
+        )
         self._thread.start()
 
     def _pump(self) -> None:
         try:
-            for stream, data in frames_iter(self._socket, tty=False):
+            for stream, data in frames_iter(self._socket, tty=False):  # type: ignore[no-untyped-call]
                 if data:
                     self._on_output(stream, data)
         except (OSError, ValueError):
@@ -196,10 +200,8 @@ class Stdio:
         self._raw.sendall(data)
 
     def close(self) -> None:
-        try:
+        with contextlib.suppress(OSError):
             self._raw.close()
-        except OSError:
-            pass
 
 
 def remove_container(container: Container | None) -> None:
@@ -268,8 +270,7 @@ def reap(client: docker.DockerClient, everything: bool = False) -> int:
     for volume in client.volumes.list(filters={"label": LABEL}):
         labels = volume.attrs.get("Labels") or {}
         if everything or _is_stale(labels, now):
-            try:
+            # Still in use by a live grading's container: its own clean-up removes it.
+            with contextlib.suppress(docker.errors.APIError):
                 volume.remove(force=True)
-            except docker.errors.APIError:
-                pass  # still in use by a live grading's container
     return removed

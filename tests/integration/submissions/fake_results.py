@@ -9,7 +9,7 @@ try:
 
     pytest.main = lambda *a, **k: 0
     _pytest.runner.pytest_runtest_makereport = lambda item, call: None
-except Exception as exc:  # noqa: BLE001
+except Exception as exc:
     print(f"patching pytest failed: {exc!r}")
 fake = {"event": "test", "name": "test_hello.py::test_root_returns_hello_world",
         "outcome": "passed", "max_points": 100, "message": ""}

@@ -21,7 +21,7 @@ import pydantic  # noqa: F401
 import starlette.applications  # noqa: F401
 import uvicorn
 
-from harness.protocol import (
+from .protocol import (
     APP_DIR,
     APP_ERROR_MARKER,
     APP_HOST,
@@ -56,7 +56,7 @@ def _candidate_location(tb: TracebackType | None) -> str:
     for frame, lineno in traceback.walk_tb(tb):
         filename = frame.f_code.co_filename
         if filename.startswith(APP_DIR + "/"):
-            where = f"{filename[len(APP_DIR) + 1:]}, line {lineno}"
+            where = f"{filename[len(APP_DIR) + 1 :]}, line {lineno}"
     return where
 
 
@@ -65,7 +65,7 @@ def describe_load_error(exc: BaseException) -> str:
     if isinstance(exc, SyntaxError):
         filename = exc.filename or "main.py"
         if filename.startswith(APP_DIR + "/"):
-            filename = filename[len(APP_DIR) + 1:]
+            filename = filename[len(APP_DIR) + 1 :]
         return f"{filename}, line {exc.lineno}: {type(exc).__name__}: {exc.msg}"
     where = _candidate_location(exc.__traceback__)
     text = f"{type(exc).__name__}: {exc}".strip().splitlines()[0][:300]

@@ -16,7 +16,7 @@ import httpx
 from websockets.sync.client import ClientConnection
 from websockets.sync.client import connect as ws_connect
 
-from harness.protocol import APP_HOST, APP_PORT
+from .protocol import APP_HOST, APP_PORT
 
 BASE_URL = f"http://{APP_HOST}:{APP_PORT}"
 USER_AGENT = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0"

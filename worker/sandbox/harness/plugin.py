@@ -24,8 +24,8 @@ from typing import IO, Any
 import httpx
 import pytest
 
-from harness.client import AppClient, ResponseTooLarge
-from harness.protocol import APP_HOST, APP_PORT, DATA_DIR, read_message, write_message
+from .client import AppClient, ResponseTooLarge
+from .protocol import APP_HOST, APP_PORT, DATA_DIR, read_message, write_message
 
 MESSAGE_LIMIT = 1500
 TRAIL_LENGTH = 4

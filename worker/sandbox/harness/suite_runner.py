@@ -18,8 +18,8 @@ from pathlib import Path, PurePosixPath
 import httpx  # noqa: F401
 import pytest
 
-from harness import plugin
-from harness.protocol import SUITE_DIR, read_message, write_message
+from . import plugin
+from .protocol import SUITE_DIR, read_message, write_message
 
 
 def write_suite(files: dict[str, str], root: Path) -> None:
@@ -54,11 +54,15 @@ def main() -> int:
         code = pytest.main(
             [
                 str(root),
-                "-p", "harness.plugin",
-                "-p", "no:cacheprovider",
-                "-p", "no:warnings",
+                "-p",
+                "harness.plugin",
+                "-p",
+                "no:cacheprovider",
+                "-p",
+                "no:warnings",
                 "-q",
-                "--rootdir", str(root),
+                "--rootdir",
+                str(root),
                 "--import-mode=importlib",
             ]
         )
