@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from grader.config import get_settings
+from grader.config import child_environment, get_settings
 from worker.challenge import ChallengeError, Files, load_challenge, read_files, resolve_challenge
 from worker.result import GradeResult, Verdict
 from worker.sandbox import Sandbox, SandboxError, build_image, connect, image_tag, reap
@@ -214,3 +214,180 @@ def challenges_validate(
     console.print(table)
     if failed:
         raise typer.Exit(code=1)
+
+
+# --- the service ------------------------------------------------------------------------------
+users_app = typer.Typer(help="Manage users.", no_args_is_help=True)
+db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
+app.add_typer(users_app, name="users")
+app.add_typer(db_app, name="db")
+
+
+def _migrate() -> None:
+    from grader.db.migrate import upgrade
+    from grader.db.session import session_scope
+    from grader.services.challenges import sync_catalog
+
+    settings = get_settings()
+    upgrade(settings.database_url)
+    with session_scope(settings.database_url) as session:
+        report = sync_catalog(session, settings.challenges_dir)
+    for slug, problem in report.broken.items():
+        err_console.print(f"[yellow]challenge {slug} skipped:[/] {problem}")
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Apply migrations, then load the challenge catalog into the database."""
+    _migrate()
+    console.print("database is up to date")
+
+
+def _create_user(username: str, password: str | None, role: str) -> None:
+    from grader.db.models import Role
+    from grader.db.session import session_scope
+    from grader.errors import GraderError
+    from grader.services.users import create_user
+
+    try:
+        with session_scope(get_settings().database_url) as session:
+            user = create_user(session, username, password, Role(role))
+            console.print(f"created {user.role.value} [bold]{user.username}[/] (id {user.id})")
+    except GraderError as exc:
+        raise _fail(str(exc)) from exc
+
+
+@users_app.command("create-admin")
+def users_create_admin(
+    username: str,
+    password: Annotated[str, typer.Option(prompt=True, hide_input=True,
+                                          confirmation_prompt=True)],
+) -> None:
+    """Create an admin who logs in with USERNAME and the password."""
+    _create_user(username, password, "admin")
+
+
+@users_app.command("create")
+def users_create(
+    username: str,
+    password: Annotated[str | None, typer.Option(help="Omit to print a generated one.")] = None,
+) -> None:
+    """Create a candidate."""
+    import secrets
+
+    if password is None:
+        password = secrets.token_urlsafe(12)
+        console.print(f"password: [bold]{password}[/]")
+    _create_user(username, password, "candidate")
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Default: GRADER_HOST.")] = None,
+    port: Annotated[int | None, typer.Option(help="Default: GRADER_PORT.")] = None,
+) -> None:
+    """Run the HTTP API (uvicorn)."""
+    import uvicorn
+
+    settings = get_settings()
+    uvicorn.run("grader.api.app:create_app", factory=True, host=host or settings.host,
+                port=port or settings.port, log_level="info")
+
+
+@app.command()
+def worker(
+    count: Annotated[
+        int | None, typer.Option(help="Worker processes; default GRADER_WORKER_COUNT.")
+    ] = None,
+) -> None:
+    """Run rq workers on the `grading` queue, and the reaper; Ctrl-C lets gradings finish."""
+    import logging
+
+    from grader.processes import run_worker_pool
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    settings = get_settings()
+    try:
+        run_worker_pool(settings, count or settings.worker_count)
+    except SandboxError as exc:
+        raise _fail(str(exc)) from exc
+
+
+@app.command()
+def up(
+    port: Annotated[int | None, typer.Option(help="Default: GRADER_PORT.")] = None,
+    workers: Annotated[int | None, typer.Option(help="Default: GRADER_WORKER_COUNT.")] = None,
+) -> None:
+    """Everything on one machine: migrations, a private Redis (unless GRADER_REDIS_URL is set),
+    the API and the workers. Ctrl-C stops them all."""
+    import secrets
+
+    from grader.processes import grader_command, start_redis, supervise, terminate
+
+    settings = get_settings()
+    child_env = child_environment(GRADER_DATABASE_URL=settings.database_url)
+    if "secret_key" not in settings.model_fields_set:
+        child_env["GRADER_SECRET_KEY"] = secrets.token_urlsafe(32)
+    redis_process = None
+    if "redis_url" not in settings.model_fields_set:
+        try:
+            redis_process, url = start_redis(Path("var"))
+        except RuntimeError as exc:
+            raise _fail(str(exc)) from exc
+        child_env["GRADER_REDIS_URL"] = url
+        console.print(f"private Redis at {url}")
+    try:
+        _migrate()
+        listen = port or settings.port
+        console.print(f"API on http://{settings.host}:{listen}  (Ctrl-C stops everything)")
+        code = supervise(
+            [grader_command("serve", "--port", str(listen)),
+             grader_command("worker", "--count", str(workers or settings.worker_count))],
+            child_env,
+        )
+    finally:
+        if redis_process is not None:
+            terminate([redis_process])
+    raise typer.Exit(code=code)
+
+
+@app.command()
+def submit(
+    challenge: Annotated[str, typer.Argument(help="The challenge's slug.")],
+    path: Annotated[Path, typer.Argument(help="A folder with main.py, or one file.")],
+    wait: Annotated[bool, typer.Option(help="Wait for the grade and show it.")] = True,
+    url: Annotated[str | None, typer.Option(help="Server; default GRADER_API_URL.")] = None,
+    token: Annotated[str | None, typer.Option(
+        help="Access token or API key; default GRADER_API_TOKEN.")] = None,
+) -> None:
+    """Submit an answer to a running server and, by default, wait for its grade."""
+    from rich.live import Live
+    from rich.spinner import Spinner
+
+    from grader.client import ClientError, GraderClient
+
+    settings = get_settings()
+    secret = token or (settings.api_token.get_secret_value() if settings.api_token else None)
+    if not secret:
+        raise _fail("no credentials: pass --token (or set GRADER_API_TOKEN)")
+    try:
+        files = submission_files(path)
+        with GraderClient(url or settings.api_url, secret) as client:
+            created = client.submit(challenge, files)
+            console.print(f"submission [bold]{created['id']}[/] queued")
+            if not wait:
+                return
+            spinner = Spinner("dots", text=f"submission {created['id']}: queued")
+            with Live(spinner, console=err_console, transient=True):
+                final = client.wait(
+                    created["id"],
+                    lambda s: spinner.update(
+                        text=f"submission {s['id']}: {s['status']} (attempt {s['attempts']})"
+                    ),
+                    poll=2.0,
+                )
+    except (ChallengeError, ClientError) as exc:
+        raise _fail(str(exc)) from exc
+    if final["status"] == "error" or final.get("result") is None:
+        raise _fail(f"grading failed: {final.get('error')}")
+    render_result(GradeResult.model_validate(final["result"]))

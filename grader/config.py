@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import secrets
 from functools import lru_cache
 from pathlib import Path
@@ -93,3 +94,8 @@ class Settings(BaseSettings):
 @lru_cache
 def get_settings() -> Settings:
     return Settings()
+
+
+def child_environment(**overrides: str) -> dict[str, str]:
+    """This process's environment plus `overrides`, for child processes (`grader up`)."""
+    return {**os.environ, **overrides}

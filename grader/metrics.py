@@ -1,5 +1,5 @@
 """Prometheus metrics. HTTP metrics are counted in the API process; grading metrics are read from
-the database (and queue depth from RedisClient) at scrape time, so they are exact across any number of
+the database (and queue depth from Redis) at scrape time, so they are exact across any number of
 worker processes without prometheus' multiprocess mode."""
 
 from __future__ import annotations

@@ -11,7 +11,6 @@ from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 from prometheus_client import CollectorRegistry
 from redis import Redis
-from starlette.routing import Match
 
 from grader import errors
 from grader.api.routes import admin, auth, challenges, health, submissions
@@ -70,7 +69,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     ) -> Response:
         started = time.perf_counter()
         response = await call_next(request)
-        route = _route_template(app, request)
+        # The matched path template keeps label values bounded (not the raw path).
+        route = str(getattr(request.scope.get("route"), "path", "unmatched"))
         http.requests.labels(request.method, route, str(response.status_code)).inc()
         http.latency.labels(request.method, route).observe(time.perf_counter() - started)
         return response
@@ -81,11 +81,3 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(health.router)
     return app
 
-
-def _route_template(app: FastAPI, request: Request) -> str:
-    """The matched path template (bounded label values), not the raw path."""
-    for route in app.router.routes:
-        match, _ = route.matches(request.scope)
-        if match is Match.FULL:
-            return str(getattr(route, "path", "other"))
-    return "unmatched"

@@ -1,4 +1,4 @@
-"""Per-caller rate limits in RedisClient: a fixed one-minute window per key, shared by all API
+"""Per-caller rate limits in Redis: a fixed one-minute window per key, shared by all API
 processes."""
 
 from __future__ import annotations

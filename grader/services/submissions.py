@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from grader.db.models import Challenge, Submission, SubmissionStatus, User, utcnow
@@ -162,7 +162,7 @@ def list_submissions(
     session: Session, reader: Submitter, filters: SubmissionFilter, offset: int, limit: int
 ) -> tuple[list[Submission], int]:
     """A page of the submissions `reader` may see, newest first, and the total matching."""
-    query: Select[tuple[Submission]] = select(Submission)
+    query = select(Submission)
     if not reader.sees_all:
         query = query.where(Submission.user_id == (reader.user_id or -1))
     if filters.challenge:
@@ -176,5 +176,5 @@ def list_submissions(
     if filters.status:
         query = query.where(Submission.status == filters.status)
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    page: Sequence[Submission] = session.scalars(query.order_by(Submission.id.desc()).offset(offset).limit(limit)).all()
+    page = session.scalars(query.order_by(Submission.id.desc()).offset(offset).limit(limit)).all()
     return list(page), total

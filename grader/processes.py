@@ -1,0 +1,153 @@
+"""Long-running processes: the rq worker pool with its reaper, and `grader up`'s supervisor."""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Sequence
+from multiprocessing.process import BaseProcess
+from pathlib import Path
+from types import FrameType
+
+from redis import Redis
+from rq import Worker
+
+from grader.config import Settings, get_settings
+from grader.queue import grading_queue
+from grader.services.reaper import reap_once, run_reaper
+from worker.sandbox import connect, reap
+
+log = logging.getLogger(__name__)
+
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+
+def _work() -> None:
+    """One rq worker process (spawned: no state inherited from the parent)."""
+    settings = get_settings()
+    redis = Redis.from_url(settings.redis_url)
+    worker = Worker([grading_queue(redis, settings.job_timeout_seconds)], connection=redis)
+    worker.work(with_scheduler=False, logging_level="INFO")
+
+
+def run_worker_pool(settings: Settings, count: int) -> None:
+    """Run `count` rq workers plus the reaper until SIGINT/SIGTERM.
+
+    On a stop signal the workers finish their current grading (rq's warm shutdown), then the
+    sandbox containers of any worker that died are removed.
+    """
+    client = connect(settings.docker_url)
+    removed = reap(client)
+    if removed:
+        log.warning("removed %s stale sandbox container(s)", removed)
+    redis = Redis.from_url(settings.redis_url)
+    redis.ping()
+    stop = threading.Event()
+
+    def on_signal(signum: int, _: FrameType | None) -> None:
+        stop.set()
+
+    for sig in STOP_SIGNALS:
+        signal.signal(sig, on_signal)
+    reap_once(settings, redis)
+    reaper = threading.Thread(target=run_reaper, args=(settings, redis, stop), daemon=True)
+    reaper.start()
+    context = multiprocessing.get_context("spawn")
+    workers: list[BaseProcess] = []
+    try:
+        while not stop.is_set():
+            for process in [w for w in workers if not w.is_alive()]:
+                log.warning("%s exited with %s; starting another", process.name, process.exitcode)
+                workers.remove(process)
+            while len(workers) < count and not stop.is_set():
+                process = context.Process(target=_work, name=f"grader-worker-{len(workers)}")
+                process.start()
+                workers.append(process)
+            stop.wait(1.0)
+    finally:
+        for process in workers:
+            if process.is_alive() and process.pid is not None:
+                os.kill(process.pid, signal.SIGTERM)
+        for process in workers:
+            process.join()
+        reap(client)  # containers of horses that did not end cleanly
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def start_redis(data_dir: Path) -> tuple[subprocess.Popen[bytes], str]:
+    """A private, non-persistent redis-server on a free loopback port."""
+    binary = shutil.which("redis-server")
+    if binary is None:
+        raise RuntimeError(
+            "redis-server not found: install it (apt-get install redis-server) or set "
+            "GRADER_REDIS_URL to a running Redis"
+        )
+    port = free_port()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    process = subprocess.Popen(
+        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+         "--dir", str(data_dir)],
+        stdout=subprocess.DEVNULL,
+    )
+    url = f"redis://127.0.0.1:{port}/0"
+    redis = Redis.from_url(url)
+    for _ in range(100):
+        try:
+            redis.ping()
+            return process, url
+        except Exception:
+            if process.poll() is not None:
+                raise RuntimeError(f"redis-server exited with {process.returncode}") from None
+            time.sleep(0.05)
+    process.terminate()
+    raise RuntimeError("redis-server did not answer within 5 s")
+
+
+def supervise(commands: Sequence[Sequence[str]], env: dict[str, str]) -> int:
+    """Run commands side by side until one exits or SIGINT/SIGTERM; then stop them all."""
+    stop = threading.Event()
+
+    def on_signal(signum: int, _: FrameType | None) -> None:
+        stop.set()
+
+    for sig in STOP_SIGNALS:
+        signal.signal(sig, on_signal)
+    children = [subprocess.Popen(list(cmd), env=env) for cmd in commands]
+    try:
+        while not stop.is_set():
+            if any(child.poll() is not None for child in children):
+                break
+            stop.wait(0.5)
+    finally:
+        terminate(children)
+    return max((child.returncode or 0) for child in children)
+
+
+def terminate(children: Sequence[subprocess.Popen[bytes]], grace: float = 60.0) -> None:
+    for child in children:
+        if child.poll() is None:
+            child.send_signal(signal.SIGTERM)
+    deadline = time.monotonic() + grace
+    for child in children:
+        try:
+            child.wait(max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            child.kill()
+            child.wait()
+
+
+def grader_command(*args: str) -> list[str]:
+    return [sys.executable, "-m", "grader", *args]
