@@ -1,0 +1,125 @@
+"""How long one grading takes, against the floor of a sandbox-less run, in one run.
+
+    .venv/bin/python bench/bench_grading.py [--runs 9] [--challenge hello-world]
+
+(a) bare host pytest of the hidden suite against the reference, in-process TestClient;
+(b) naive `docker run --rm <sandbox image> pytest ...` (what a home-made grader does);
+(c) `grader grade CHALLENGE <reference>`, the one-shot CLI (process start-up included);
+(d) `Sandbox.grade` called in a warm process (what the worker pays per submission).
+Every figure is printed with its ratio to (a), measured in the same run on the same machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from grader.config import REPO_ROOT
+from worker.challenge import Challenge, load_challenge
+from worker.sandbox import Sandbox, connect, image_tag
+
+#: The same fixtures as the sandbox's, but in-process: what a grader without a sandbox does.
+INPROCESS_CONFTEST = '''
+import pytest
+from fastapi.testclient import TestClient
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "points(n): points")
+
+
+@pytest.fixture
+def client():
+    from main import app
+    with TestClient(app, raise_server_exceptions=False) as test_client:
+        yield test_client
+'''
+
+
+def lay_out(challenge: Challenge, root: Path) -> Path:
+    """The reference and the suite side by side, with the in-process conftest."""
+    for name, text in {**challenge.solution, **challenge.tests}.items():
+        target = root / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text)
+    (root / "conftest.py").write_text(INPROCESS_CONFTEST)
+    return root
+
+
+def timed(fn: Callable[[], None], runs: int) -> list[float]:
+    fn()  # warm-up: caches, page cache, first image layer reads
+    samples = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        samples.append(time.perf_counter() - start)
+    return samples
+
+
+def run(cmd: list[str], cwd: Path | None = None) -> None:
+    proc = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, check=False)
+    if proc.returncode != 0:
+        raise SystemExit(f"{' '.join(cmd)} failed:\n{proc.stdout}\n{proc.stderr}")
+
+
+def p95(samples: list[float]) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=9)
+    parser.add_argument("--challenge", default="hello-world")
+    args = parser.parse_args()
+
+    challenge = load_challenge(REPO_ROOT / "challenges" / args.challenge)
+    image = image_tag()
+    client = connect()
+    sandbox = Sandbox(client, image)
+    grader_cli = str(Path(sys.executable).with_name("grader"))
+    work = Path(tempfile.mkdtemp(prefix="grader-bench-"))
+    try:
+        lay_out(challenge, work)
+        pytest_cmd = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "."]
+        docker_cmd = [
+            "docker", "run", "--rm", "--network", "none", "--read-only", "--tmpfs", "/tmp",
+            "-v", f"{work}:/work:ro", "-w", "/work", "-e", "PYTHONDONTWRITEBYTECODE=1",
+            image, "python", "-m", "pytest", "-q", "-p", "no:cacheprovider", ".",
+        ]
+        reference = REPO_ROOT / "challenges" / args.challenge / "solution"
+
+        def graded() -> None:
+            result = sandbox.grade(challenge, challenge.solution)
+            if result.score != result.max_score:
+                raise SystemExit(f"the reference did not pass: {result.verdict} {result.error}")
+
+        rows = [
+            ("(a) host pytest, in-process", timed(lambda: run(pytest_cmd, work), args.runs)),
+            ("(b) naive docker run pytest", timed(lambda: run(docker_cmd), args.runs)),
+            (
+                "(c) grader grade (CLI)",
+                timed(lambda: run([grader_cli, "grade", args.challenge, str(reference)]), args.runs),
+            ),
+            ("(d) Sandbox.grade (worker)", timed(graded, args.runs)),
+        ]
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+    floor = statistics.median(rows[0][1])
+    print(f"challenge {args.challenge}, {args.runs} runs each, image {image}")
+    print(f"{'':32} {'median':>9} {'p95':>9} {'ratio to (a)':>13}")
+    for label, samples in rows:
+        median = statistics.median(samples)
+        print(f"{label:32} {median:8.3f}s {p95(samples):8.3f}s {median / floor:12.2f}x")
+
+
+if __name__ == "__main__":
+    main()
