@@ -22,10 +22,11 @@ def new_user_body(**overrides):
 
 
 def create(client, **overrides):
+    """Create a user for a test; only test_create_returns_201_with_public_user insists on 201."""
     body = new_user_body(**overrides)
     response = client.post("/users", json=body)
-    assert response.status_code == 201, (
-        f"POST /users with a valid body should answer 201 Created, got {response.status_code}: "
+    assert response.status_code in (200, 201), (
+        f"POST /users with a valid body should succeed (201 Created), got {response.status_code}: "
         f"{response.text[:300]}"
     )
     user = response.json()
@@ -62,6 +63,9 @@ def check_no_password(response, password, where):
 @pytest.mark.points(12)
 def test_create_returns_201_with_public_user(client):
     body, user, response = create(client, full_name="Ada Lovelace")
+    assert response.status_code == 201, (
+        f"POST /users with a valid body should answer 201 Created, got {response.status_code}"
+    )
     check_public(user, body, "the POST /users response")
     check_no_password(response, body["password"], "the POST /users response")
 
@@ -174,7 +178,7 @@ def test_password_rules_are_validated(client):
             f"POST /users with {case} should answer 422, got {response.status_code}"
         )
     response = client.post("/users", json=new_user_body(password="12345678"))
-    assert response.status_code == 201, (
+    assert response.status_code in (200, 201), (
         f"POST /users with an 8-character password is valid and should answer 201, got {response.status_code}"
     )
 
