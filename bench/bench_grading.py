@@ -26,7 +26,7 @@ from worker.challenge import Challenge, load_challenge
 from worker.sandbox import Sandbox, connect, image_tag
 
 #: The same fixtures as the sandbox's, but in-process: what a grader without a sandbox does.
-INPROCESS_CONFTEST = '''
+INPROCESS_CONFTEST = """
 import pytest
 from fastapi.testclient import TestClient
 
@@ -40,7 +40,7 @@ def client():
     from main import app
     with TestClient(app, raise_server_exceptions=False) as test_client:
         yield test_client
-'''
+"""
 
 
 def lay_out(challenge: Challenge, root: Path) -> Path:
@@ -90,9 +90,28 @@ def main() -> None:
         lay_out(challenge, work)
         pytest_cmd = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "."]
         docker_cmd = [
-            "docker", "run", "--rm", "--network", "none", "--read-only", "--tmpfs", "/tmp",
-            "-v", f"{work}:/work:ro", "-w", "/work", "-e", "PYTHONDONTWRITEBYTECODE=1",
-            image, "python", "-m", "pytest", "-q", "-p", "no:cacheprovider", ".",
+            "docker",
+            "run",
+            "--rm",
+            "--network",
+            "none",
+            "--read-only",
+            "--tmpfs",
+            "/tmp",
+            "-v",
+            f"{work}:/work:ro",
+            "-w",
+            "/work",
+            "-e",
+            "PYTHONDONTWRITEBYTECODE=1",
+            image,
+            "python",
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            ".",
         ]
         reference = REPO_ROOT / "challenges" / args.challenge / "solution"
 
@@ -106,7 +125,9 @@ def main() -> None:
             ("(b) naive docker run pytest", timed(lambda: run(docker_cmd), args.runs)),
             (
                 "(c) grader grade (CLI)",
-                timed(lambda: run([grader_cli, "grade", args.challenge, str(reference)]), args.runs),
+                timed(
+                    lambda: run([grader_cli, "grade", args.challenge, str(reference)]), args.runs
+                ),
             ),
             ("(d) Sandbox.grade (worker)", timed(graded, args.runs)),
         ]

@@ -17,8 +17,9 @@ from worker.result import GradeResult, Verdict
 from worker.sandbox import Sandbox, SandboxError, build_image, connect, image_tag, reap
 from worker.sandbox.image import BuildMethod
 
-app = typer.Typer(help="interview-grader: grade FastAPI answers in locked-down sandboxes.",
-                  no_args_is_help=True)
+app = typer.Typer(
+    help="interview-grader: grade FastAPI answers in locked-down sandboxes.", no_args_is_help=True
+)
 sandbox_app = typer.Typer(help="Build and maintain the sandbox image.", no_args_is_help=True)
 challenges_app = typer.Typer(help="List and validate challenges.", no_args_is_help=True)
 app.add_typer(sandbox_app, name="sandbox")
@@ -48,8 +49,11 @@ def _sandbox() -> Sandbox:
 
 def _spinner() -> Progress:
     return Progress(
-        SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
-        console=err_console, transient=True,
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        TimeElapsedColumn(),
+        console=err_console,
+        transient=True,
     )
 
 
@@ -67,7 +71,9 @@ def sandbox_build(
 
             def show(line: str) -> None:
                 progress.update(task, description=line[:100])
-                if line.startswith(("building", "adding", "importing", "debootstrap", "installing")):
+                if line.startswith(
+                    ("building", "adding", "importing", "debootstrap", "installing")
+                ):
                     progress.console.print(f"[dim]•[/] {line}")
 
             tag = build_image(
@@ -86,7 +92,9 @@ def sandbox_tag() -> None:
 
 @sandbox_app.command("reap")
 def sandbox_reap(
-    everything: Annotated[bool, typer.Option(help="Also remove live ones (no grading running).")] = False,
+    everything: Annotated[
+        bool, typer.Option(help="Also remove live ones (no grading running).")
+    ] = False,
 ) -> None:
     """Remove sandbox containers and volumes left by dead or overdue gradings."""
     try:
@@ -116,8 +124,12 @@ def render_result(result: GradeResult) -> None:
     table.add_column("message", overflow="fold")
     for test in result.tests:
         style = "green" if test.outcome == "passed" else "red"
-        table.add_row(test.name, f"[{style}]{test.outcome}[/]", f"{test.points}/{test.max_points}",
-                      test.message)
+        table.add_row(
+            test.name,
+            f"[{style}]{test.outcome}[/]",
+            f"{test.points}/{test.max_points}",
+            test.message,
+        )
     if result.tests:
         console.print(table)
     style = VERDICT_STYLE.get(result.verdict, "bold red")
@@ -131,8 +143,12 @@ def render_result(result: GradeResult) -> None:
 
 @app.command()
 def grade(
-    challenge: Annotated[str, typer.Argument(help="A slug under challenges/ or a challenge folder.")],
-    path: Annotated[Path, typer.Argument(help="The submission: a folder with main.py, or one file.")],
+    challenge: Annotated[
+        str, typer.Argument(help="A slug under challenges/ or a challenge folder.")
+    ],
+    path: Annotated[
+        Path, typer.Argument(help="The submission: a folder with main.py, or one file.")
+    ],
     json_output: Annotated[bool, typer.Option("--json", help="Print the result document.")] = False,
 ) -> None:
     """Grade a submission once, in the sandbox, with no server or queue.
@@ -177,7 +193,9 @@ def challenges_list() -> None:
 
 @challenges_app.command("validate")
 def challenges_validate(
-    slugs: Annotated[list[str] | None, typer.Argument(help="Slugs or folders; default: all.")] = None,
+    slugs: Annotated[
+        list[str] | None, typer.Argument(help="Slugs or folders; default: all.")
+    ] = None,
 ) -> None:
     """Grade reference, starter and mutants; exit 1 if any suite is not proven."""
     from grader.services.validation import validate_challenge
@@ -192,8 +210,11 @@ def challenges_validate(
     table = Table("challenge", "reference", "alternatives", "starter", "mutants caught", "status")
     failed = False
     with Progress(
-        SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
-        console=err_console, transient=True,
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        TimeElapsedColumn(),
+        console=err_console,
+        transient=True,
     ) as progress:
         task = progress.add_task("validating", total=len(specs))
         for spec in specs:
@@ -260,8 +281,7 @@ def _create_user(username: str, password: str | None, role: str) -> None:
 @users_app.command("create-admin")
 def users_create_admin(
     username: str,
-    password: Annotated[str, typer.Option(prompt=True, hide_input=True,
-                                          confirmation_prompt=True)],
+    password: Annotated[str, typer.Option(prompt=True, hide_input=True, confirmation_prompt=True)],
 ) -> None:
     """Create an admin who logs in with USERNAME and the password."""
     _create_user(username, password, "admin")
@@ -290,8 +310,13 @@ def serve(
     import uvicorn
 
     settings = get_settings()
-    uvicorn.run("grader.api.app:create_app", factory=True, host=host or settings.host,
-                port=port or settings.port, log_level="info")
+    uvicorn.run(
+        "grader.api.app:create_app",
+        factory=True,
+        host=host or settings.host,
+        port=port or settings.port,
+        log_level="info",
+    )
 
 
 @app.command()
@@ -341,8 +366,10 @@ def up(
         listen = port or settings.port
         console.print(f"API on http://{settings.host}:{listen}  (Ctrl-C stops everything)")
         code = supervise(
-            [grader_command("serve", "--port", str(listen)),
-             grader_command("worker", "--count", str(workers or settings.worker_count))],
+            [
+                grader_command("serve", "--port", str(listen)),
+                grader_command("worker", "--count", str(workers or settings.worker_count)),
+            ],
             child_env,
         )
     finally:
@@ -357,8 +384,9 @@ def submit(
     path: Annotated[Path, typer.Argument(help="A folder with main.py, or one file.")],
     wait: Annotated[bool, typer.Option(help="Wait for the grade and show it.")] = True,
     url: Annotated[str | None, typer.Option(help="Server; default GRADER_API_URL.")] = None,
-    token: Annotated[str | None, typer.Option(
-        help="Access token or API key; default GRADER_API_TOKEN.")] = None,
+    token: Annotated[
+        str | None, typer.Option(help="Access token or API key; default GRADER_API_TOKEN.")
+    ] = None,
 ) -> None:
     """Submit an answer to a running server and, by default, wait for its grade."""
     from rich.live import Live

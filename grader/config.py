@@ -36,7 +36,7 @@ class Settings(BaseSettings):
     )
     sandbox_limits: Limits = Field(
         default_factory=Limits,
-        description="Default sandbox limits (JSON), e.g. GRADER_SANDBOX_LIMITS='{\"time_seconds\": 20}'.",
+        description="Default sandbox limits as JSON, e.g. '{\"time_seconds\": 20}'.",
     )
     # --- the service -------------------------------------------------------------------
     database_url: str = Field(
@@ -59,7 +59,8 @@ class Settings(BaseSettings):
         default=256 * 1024, ge=1024, description="Most UTF-8 bytes of file content per submission."
     )
     max_request_bytes: int = Field(
-        default=2 * 1024 * 1024, ge=1024,
+        default=2 * 1024 * 1024,
+        ge=1024,
         description="Largest request body accepted (JSON escaping can inflate content).",
     )
     max_wait_seconds: float = Field(
@@ -72,7 +73,8 @@ class Settings(BaseSettings):
         default=15.0, gt=0, description="How often the worker process runs the reaper."
     )
     reaper_deadline_seconds: float = Field(
-        default=900.0, gt=0,
+        default=900.0,
+        gt=0,
         description="A submission queued or running for longer than this is re-enqueued.",
     )
     max_attempts: int = Field(
