@@ -173,3 +173,9 @@ def test_slow_handler_fails_its_test_by_request_timeout(sandbox: Sandbox) -> Non
     assert result.score == 60
     root = next(t for t in result.tests if t.name.endswith("test_root_returns_hello_world"))
     assert "did not answer within 3 s" in root.message
+
+
+def test_memory_hog_inside_a_request_is_a_memory_limit(sandbox: Sandbox) -> None:
+    result = sandbox.grade(catalog("hello-world"), submission("memory_in_handler"))
+    assert result.verdict is Verdict.MEMORY_LIMIT
+    assert result.score == 0

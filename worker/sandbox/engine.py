@@ -234,8 +234,10 @@ class Slot:
                 continue  # an app container replaced by a restart
             if kind == "suite":
                 forced = self._on_suite_event(run, payload)
-                if forced is not None or run.done:
-                    return forced if forced is not None else (None, None)
+                if forced is not None:
+                    return forced
+                if run.done:
+                    return self._memory_verdict() or (None, None)
             elif kind == "suite_garbage":
                 return Verdict.INTERNAL_ERROR, "the suite runner wrote an unreadable event"
             elif kind == "suite_exit":
@@ -254,10 +256,7 @@ class Slot:
                 assert self.app is not None
                 code, oom = runtime.exit_state(self.app)
                 if oom:
-                    return (
-                        Verdict.MEMORY_LIMIT,
-                        f"the app exceeded its memory limit of {self.limits.memory_mb} MB",
-                    )
+                    return Verdict.MEMORY_LIMIT, self._memory_error()
                 if not run.app_ready and app_failure is None:
                     app_failed_at = time.monotonic()
                     app_failure = (Verdict.ERROR, self._start_failure(code))
@@ -299,6 +298,18 @@ class Slot:
                 return Verdict.TIMEOUT, "the app did not start listening within the time limit"
             return Verdict.INTERNAL_ERROR, f"the suite runner failed: {message.get('error')}"
         return None
+
+    def _memory_verdict(self) -> tuple[Verdict, str] | None:
+        """The app was OOM-killed during the suite (its later tests failed for that reason)."""
+        assert self.app is not None
+        self.app.reload()
+        state = self.app.attrs["State"]
+        if not state.get("Running") and state.get("OOMKilled"):
+            return Verdict.MEMORY_LIMIT, self._memory_error()
+        return None
+
+    def _memory_error(self) -> str:
+        return f"the app exceeded its memory limit of {self.limits.memory_mb} MB"
 
     def _start_failure(self, exit_code: int) -> str:
         reason = self.output.app_error()
