@@ -1,0 +1,57 @@
+# Checks the request's Content-Length instead of the file's size: the multipart envelope
+# (boundaries, headers, other fields) counts too, so files just under the limit are refused.
+import hashlib
+from typing import Annotated
+
+from fastapi import FastAPI, File, Form, HTTPException, Request, UploadFile
+
+app = FastAPI()
+
+MAX_SIZE = 65536
+ACCOUNTS = {"alice": "wonderland", "bob": "builder"}
+
+
+def check_length(request: Request) -> None:
+    if int(request.headers.get("content-length", "0")) > MAX_SIZE:
+        raise HTTPException(status_code=413, detail="File too large")
+
+
+@app.post("/files")
+async def upload_file(
+    request: Request,
+    file: Annotated[UploadFile, File()],
+    title: Annotated[str, Form(min_length=1, max_length=100)],
+    public: Annotated[bool, Form()] = False,
+):
+    check_length(request)
+    data = await file.read()
+    if not data:
+        raise HTTPException(status_code=400, detail="Empty file")
+    return {
+        "filename": file.filename,
+        "content_type": file.content_type,
+        "size": len(data),
+        "sha256": hashlib.sha256(data).hexdigest(),
+        "title": title,
+        "public": public,
+    }
+
+
+@app.post("/files/batch")
+async def upload_batch(request: Request, files: Annotated[list[UploadFile], File()]):
+    described = []
+    for upload in files:
+        data = await upload.read()
+        if len(data) > MAX_SIZE:
+            raise HTTPException(status_code=413, detail="File too large")
+        described.append(
+            {"filename": upload.filename, "size": len(data), "sha256": hashlib.sha256(data).hexdigest()}
+        )
+    return {"count": len(described), "total_size": sum(f["size"] for f in described), "files": described}
+
+
+@app.post("/login")
+def login(username: Annotated[str, Form()], password: Annotated[str, Form()]):
+    if ACCOUNTS.get(username) != password:
+        raise HTTPException(status_code=401, detail="Invalid username or password")
+    return {"username": username, "message": f"Welcome, {username}!"}
