@@ -1,0 +1,273 @@
+"""A real deployment per database backend: `grader serve` and `grader worker` as subprocesses,
+real Redis (db 15, flushed; never db 0), real Docker, SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import docker
+import httpx
+import psycopg
+import pytest
+from redis import Redis
+from sqlalchemy import func, select
+
+from grader.config import REPO_ROOT
+from grader.db.models import Challenge, ChallengeStatus, Submission
+from grader.db.session import get_engine, get_sessionmaker
+from grader.queue import RedisClient
+from worker.sandbox import connect, image_tag
+from worker.sandbox.runtime import LABEL, LABEL_OWNER
+
+REDIS_URL = "redis://127.0.0.1:6379/15"
+PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
+ADMIN = ("admin", "admin-password-1")
+HELLO = REPO_ROOT / "challenges" / "hello-world"
+ARCHIVED_SLUG = "hello-archived"
+#: Short reaper timings so a lost job is noticed within the test.
+REAPER_DEADLINE = 8
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def docker_client() -> Iterator[docker.DockerClient]:
+    client = connect()  # a missing daemon fails loudly (DockerUnavailable), never skips
+    client.images.get(image_tag())  # and so does a missing image: `grader sandbox build`
+    yield client
+    client.close()
+
+
+@pytest.fixture(scope="session")
+def redis() -> Iterator[RedisClient]:
+    client = Redis.from_url(REDIS_URL)
+    client.ping()  # no Redis: fail, the service cannot run without it
+    yield client
+    client.flushdb()
+    client.close()
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def database_url(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path_factory.mktemp('sqlite') / 'grader.db'}"
+        return
+    name = f"grader_test_{secrets.token_hex(4)}"
+    try:
+        admin = psycopg.connect(PG_ADMIN, autocommit=True, connect_timeout=3)
+    except psycopg.OperationalError as exc:
+        pytest.skip(f"PostgreSQL not reachable at {PG_ADMIN}: {exc}")
+    with admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    url = f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
+    yield url
+    get_engine(url).dispose()
+    with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@dataclass
+class Service:
+    url: str
+    database_url: str
+    env: dict[str, str]
+    logs: Path
+    redis: RedisClient
+    server: subprocess.Popen[bytes] | None = None
+    worker: subprocess.Popen[bytes] | None = None
+    admin_token: str = ""
+    _users: int = field(default=0)
+
+    def client(self, token: str | None = None, api_key: str | None = None) -> httpx.Client:
+        headers = {}
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
+        if api_key:
+            headers["X-API-Key"] = api_key
+        return httpx.Client(base_url=self.url, headers=headers, timeout=90)
+
+    def login(self, username: str, password: str) -> str:
+        with self.client() as http:
+            response = http.post(
+                "/api/v1/auth/token", data={"username": username, "password": password}
+            )
+        assert response.status_code == 200, response.text
+        return str(response.json()["access_token"])
+
+    def new_candidate(self) -> tuple[str, str]:
+        """A fresh candidate (so rate limits never leak between tests): (username, token)."""
+        self._users += 1
+        username, password = f"cand{self._users}-{secrets.token_hex(3)}", "candidate-pw-1"
+        with self.client(self.admin_token) as http:
+            response = http.post("/api/v1/users", json={"username": username, "password": password})
+        assert response.status_code == 201, response.text
+        return username, self.login(username, password)
+
+    def count_submissions(self) -> int:
+        with get_sessionmaker(self.database_url)() as session:
+            return int(session.scalar(select(func.count()).select_from(Submission)) or 0)
+
+    def submission_row(self, submission_id: int) -> Submission:
+        with get_sessionmaker(self.database_url)() as session:
+            row = session.get(Submission, submission_id)
+            assert row is not None
+            return row
+
+    def cli(self, *args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "grader", *args],
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+        )
+
+    def start_worker(self) -> None:
+        log = (self.logs / "worker.log").open("ab")
+        self.worker = subprocess.Popen(
+            [sys.executable, "-m", "grader", "worker", "--count", "2"],
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+    def stop_worker(self) -> None:
+        _stop(self.worker)
+        self.worker = None
+
+
+def _stop(process: subprocess.Popen[bytes] | None, grace: float = 90) -> None:
+    """SIGTERM (gradings finish), then SIGKILL the whole group if it hangs."""
+    if process is None or process.poll() is not None:
+        return
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(grace)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+        raise AssertionError(f"{process.args!r} ignored SIGTERM for {grace} s") from None
+
+
+def _catalog(root: Path) -> Path:
+    """hello-world, plus a copy to archive: the shared catalog changes under other people."""
+    shutil.copytree(HELLO, root / "hello-world")
+    shutil.copytree(HELLO, root / ARCHIVED_SLUG)
+    toml = root / ARCHIVED_SLUG / "challenge.toml"
+    toml.write_text(toml.read_text().replace('slug = "hello-world"', f'slug = "{ARCHIVED_SLUG}"'))
+    return root
+
+
+def _sandbox_containers(client: docker.DockerClient) -> dict[str, dict[str, Any]]:
+    return {str(c.id): c.labels for c in client.containers.list(all=True, filters={"label": LABEL})}
+
+
+def _dead_owner(labels: dict[str, str]) -> bool:
+    host, _, pid = labels.get(LABEL_OWNER, "").partition(":")
+    if host != socket.gethostname() or not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
+
+
+@pytest.fixture(scope="session")
+def service(
+    database_url: str,
+    redis: RedisClient,
+    docker_client: docker.DockerClient,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[Service]:
+    before = set(_sandbox_containers(docker_client))
+    redis.flushdb()
+    work = tmp_path_factory.mktemp("service")
+    port = _free_port()
+    env = {
+        **os.environ,
+        "GRADER_DATABASE_URL": database_url,
+        "GRADER_REDIS_URL": REDIS_URL,
+        "GRADER_SECRET_KEY": secrets.token_urlsafe(32),
+        "GRADER_PORT": str(port),
+        "GRADER_CHALLENGES_DIR": str(_catalog(work / "catalog")),
+        "GRADER_REAPER_INTERVAL_SECONDS": "1",
+        "GRADER_REAPER_DEADLINE_SECONDS": str(REAPER_DEADLINE),
+        "GRADER_MAX_ATTEMPTS": "5",
+        "GRADER_RATE_LIMIT_PER_MINUTE": "10",
+        "GRADER_API_URL": f"http://127.0.0.1:{port}",
+    }
+    svc = Service(
+        url=f"http://127.0.0.1:{port}", database_url=database_url, env=env, logs=work, redis=redis
+    )
+    for args in (["db", "upgrade"], ["users", "create-admin", ADMIN[0], "--password", ADMIN[1]]):
+        done = svc.cli(*args)
+        assert done.returncode == 0, done.stdout + done.stderr
+    with get_sessionmaker(database_url)() as session:  # archive the copy
+        archived = session.scalar(select(Challenge).where(Challenge.slug == ARCHIVED_SLUG))
+        assert archived is not None
+        archived.status = ChallengeStatus.ARCHIVED
+        session.commit()
+    server_log = (work / "server.log").open("ab")
+    svc.server = subprocess.Popen(
+        [sys.executable, "-m", "grader", "serve"],
+        env=env,
+        stdout=server_log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    svc.start_worker()
+    try:
+        _wait_ready(svc)
+        svc.admin_token = svc.login(*ADMIN)
+        yield svc
+    finally:
+        svc.stop_worker()
+        _stop(svc.server)
+        server_log.close()
+    assert svc.worker is None
+    leftover = {
+        cid: labels
+        for cid, labels in _sandbox_containers(docker_client).items()
+        if cid not in before and _dead_owner(labels)
+    }
+    assert not leftover, f"sandbox containers left behind by the workers: {leftover}"
+
+
+def _wait_ready(svc: Service, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    last = ""
+    while time.monotonic() < deadline:
+        assert svc.server is not None and svc.server.poll() is None, (
+            svc.logs / "server.log"
+        ).read_text()
+        try:
+            response = httpx.get(f"{svc.url}/readyz", timeout=5)
+            if response.status_code == 200:
+                return
+            last = response.text
+        except httpx.HTTPError as exc:
+            last = str(exc)
+        time.sleep(0.2)
+    raise AssertionError(f"the API was not ready within {timeout} s: {last}")

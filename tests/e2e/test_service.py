@@ -1,0 +1,371 @@
+"""The grading service end to end: HTTP API, Redis queue, rq workers, Docker, both databases."""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from typing import Any
+
+import pytest
+
+from tests.e2e.conftest import ARCHIVED_SLUG, HELLO, REAPER_DEADLINE, Service
+from worker.challenge import load_challenge
+
+pytestmark = pytest.mark.docker
+
+SPEC = load_challenge(HELLO)
+SOLUTION = SPEC.solution
+WRONG = SPEC.mutants["wrong-message"]
+APP = "from fastapi import FastAPI\n\napp = FastAPI()\n"
+
+
+def submit(http: Any, files: dict[str, str], challenge: str = "hello-world") -> Any:
+    return http.post("/api/v1/submissions", json={"challenge": challenge, "files": files})
+
+
+def wait_final(http: Any, submission_id: int, seconds: float = 90) -> dict[str, Any]:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        response = http.get(f"/api/v1/submissions/{submission_id}", params={"wait": 30})
+        assert response.status_code == 200, response.text
+        body: dict[str, Any] = response.json()
+        if body["status"] in ("completed", "error"):
+            return body
+    raise AssertionError(f"submission {submission_id} not graded within {seconds} s: {body}")
+
+
+def test_reference_answer_is_graded_100(service: Service) -> None:
+    _, token = service.new_candidate()
+    with service.client(token) as http:
+        response = submit(http, SOLUTION)
+        assert response.status_code == 202, response.text
+        created = response.json()
+        assert created["status"] == "queued"
+        assert response.headers["Location"] == f"/api/v1/submissions/{created['id']}"
+        final = wait_final(http, created["id"])
+    assert final["status"] == "completed", final
+    assert (final["verdict"], final["score"], final["max_score"]) == ("passed", 100, 100)
+    assert final["result"]["tests"] and all(
+        t["outcome"] == "passed" for t in final["result"]["tests"]
+    )
+
+
+def test_wrong_answer_is_graded_below_100(service: Service) -> None:
+    _, token = service.new_candidate()
+    with service.client(token) as http:
+        final = wait_final(http, submit(http, WRONG).json()["id"])
+    assert final["status"] == "completed" and final["verdict"] == "failed"
+    assert 0 <= final["score"] < 100
+
+
+def test_long_poll_returns_early_once_graded(service: Service) -> None:
+    _, token = service.new_candidate()
+    with service.client(token) as http:
+        created = submit(http, SOLUTION).json()
+        started = time.monotonic()
+        response = http.get(f"/api/v1/submissions/{created['id']}", params={"wait": 60})
+        elapsed = time.monotonic() - started
+    assert response.json()["status"] == "completed"
+    assert elapsed < 45, f"long poll held {elapsed:.1f} s after the grade was in"
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("GET", "/api/v1/challenges"),
+        ("GET", "/api/v1/challenges/hello-world"),
+        ("POST", "/api/v1/submissions"),
+        ("GET", "/api/v1/submissions"),
+        ("GET", "/api/v1/submissions/1"),
+        ("POST", "/api/v1/api-keys"),
+        ("GET", "/api/v1/users"),
+    ],
+)
+def test_unauthenticated_requests_get_401(service: Service, method: str, path: str) -> None:
+    for creds in ({}, {"token": "not-a-jwt"}, {"api_key": "igk_not-a-key"}):
+        with service.client(**creds) as http:
+            response = http.request(method, path, json={})
+        assert response.status_code == 401, (creds, response.text)
+
+
+def test_wrong_password_gets_401(service: Service) -> None:
+    with service.client() as http:
+        response = http.post(
+            "/api/v1/auth/token", data={"username": "admin", "password": "wrong-password"}
+        )
+    assert response.status_code == 401
+
+
+def test_candidate_cannot_read_another_candidates_submission(service: Service) -> None:
+    _, alice = service.new_candidate()
+    bob_name, bob = service.new_candidate()
+    with service.client(bob) as http:
+        bob_id = submit(http, WRONG).json()["id"]
+    with service.client(alice) as http:
+        assert http.get(f"/api/v1/submissions/{bob_id}").status_code == 404
+        assert http.get(f"/api/v1/submissions/{bob_id + 10_000}").status_code == 404
+        listed = http.get("/api/v1/submissions", params={"user": bob_name}).json()
+        assert listed["total"] == 0 and listed["items"] == []
+    with service.client(service.admin_token) as http:
+        assert http.get(f"/api/v1/submissions/{bob_id}").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body"),
+    [
+        ("POST", "/api/v1/api-keys", {"name": "x"}),
+        ("GET", "/api/v1/api-keys", None),
+        ("DELETE", "/api/v1/api-keys/1", None),
+        ("POST", "/api/v1/users", {"username": "eve1"}),
+        ("GET", "/api/v1/users", None),
+    ],
+)
+def test_candidate_cannot_call_admin_routes(
+    service: Service, method: str, path: str, body: dict[str, str] | None
+) -> None:
+    _, token = service.new_candidate()
+    with service.client(token) as http:
+        response = http.request(method, path, json=body)
+    assert response.status_code == 403, response.text
+
+
+def test_api_key_reads_all_submits_and_stops_working_once_revoked(service: Service) -> None:
+    _, candidate = service.new_candidate()
+    with service.client(candidate) as http:
+        theirs = submit(http, WRONG).json()["id"]
+    with service.client(service.admin_token) as http:
+        created = http.post("/api/v1/api-keys", json={"name": "ats"})
+        assert created.status_code == 201, created.text
+        key = created.json()
+        listed = http.get("/api/v1/api-keys").json()
+        assert all("key" not in k for k in listed)
+    with service.client(api_key=key["key"]) as http:
+        assert http.get(f"/api/v1/submissions/{theirs}").status_code == 200
+        assert submit(http, WRONG).status_code == 202
+        assert http.post("/api/v1/api-keys", json={"name": "y"}).status_code == 403
+    with service.client(service.admin_token) as http:
+        assert http.delete(f"/api/v1/api-keys/{key['id']}").status_code == 204
+    with service.client(api_key=key["key"]) as http:
+        assert http.get(f"/api/v1/submissions/{theirs}").status_code == 401
+
+
+def _hidden_lines() -> set[str]:
+    """Distinctive lines of the suite, solution, mutants and alternatives: ones the candidate's
+    own material (prompt, starter) does not contain."""
+    public = SPEC.prompt + "\n".join(SPEC.starter.values())
+    hidden = [SPEC.tests, SPEC.solution, *SPEC.mutants.values(), *SPEC.alternatives.values()]
+    lines = {
+        line.strip() for files in hidden for text in files.values() for line in text.splitlines()
+    }
+    return {line for line in lines if len(line) >= 12 and line not in public}
+
+
+def test_no_response_contains_hidden_content(service: Service) -> None:
+    hidden = _hidden_lines()
+    assert len(hidden) > 10  # the check below must have something to find
+    own_answer = {
+        "main.py": APP + '\n@app.get("/")\ndef root() -> dict[str, str]:\n'
+        '    return {"message": "hi"}\n'
+    }
+    _, token = service.new_candidate()
+    bodies: list[str] = []
+    with service.client(token) as http:
+        submission_id = submit(http, own_answer).json()["id"]
+        final = wait_final(http, submission_id)
+        assert final["status"] == "completed" and final["result"]["tests"]
+        for path in (
+            "/api/v1/challenges",
+            "/api/v1/challenges/hello-world",
+            f"/api/v1/submissions/{submission_id}",
+            "/api/v1/submissions",
+        ):
+            bodies.append(http.get(path).text)
+    with service.client(service.admin_token) as http:
+        bodies += [
+            http.get(p).text
+            for p in (
+                "/api/v1/challenges/hello-world",
+                f"/api/v1/submissions/{submission_id}",
+                "/api/v1/submissions",
+            )
+        ]
+    detail = json.loads(bodies[1])
+    assert detail["prompt"] == SPEC.prompt and detail["starter"] == SPEC.starter
+    for body in bodies:
+        text = json.loads(body)  # compare decoded text, not JSON escapes
+        flat = json.dumps(text, ensure_ascii=False).replace("\\n", "\n").replace('\\"', '"')
+        leaked = [line for line in hidden if line in flat]
+        assert not leaked, f"hidden content in a response: {leaked[:3]}"
+        for key in ("solution", "mutants", "alternatives"):
+            assert f'"{key}"' not in body, f"a response has a {key!r} field"
+
+
+BAD_INPUTS: list[tuple[str, Any, int]] = [
+    ("unknown challenge", {"challenge": "no-such-thing", "files": {"main.py": APP}}, 404),
+    ("archived challenge", {"challenge": ARCHIVED_SLUG, "files": {"main.py": APP}}, 422),
+    ("no main.py", {"challenge": "hello-world", "files": {"app.py": APP}}, 422),
+    ("no files", {"challenge": "hello-world", "files": {}}, 422),
+    ("files not a map", {"challenge": "hello-world", "files": ["main.py"]}, 422),
+    (
+        "21 files",
+        {
+            "challenge": "hello-world",
+            "files": {"main.py": APP, **{f"m{i}.py": "" for i in range(20)}},
+        },
+        422,
+    ),
+    (
+        "over 256 KiB",
+        {"challenge": "hello-world", "files": {"main.py": APP + "#" * (256 * 1024) + "\n"}},
+        413,
+    ),
+    (
+        "dot-dot name",
+        {"challenge": "hello-world", "files": {"main.py": APP, "../escape.py": ""}},
+        422,
+    ),
+    (
+        "absolute name",
+        {"challenge": "hello-world", "files": {"main.py": APP, "/tmp/x.py": ""}},
+        422,
+    ),
+    (
+        "odd characters",
+        {"challenge": "hello-world", "files": {"main.py": APP, "a b;rm.py": ""}},
+        422,
+    ),
+    (
+        "lone surrogate",
+        '{"challenge": "hello-world", "files": {"main.py": "x = \\"\\udcff\\""}}',
+        422,
+    ),
+    (
+        "invalid UTF-8 bytes",
+        b'{"challenge": "hello-world", "files": {"main.py": "x = \xff\xfe"}}',
+        400,
+    ),
+    (
+        "body over the request cap",
+        {"challenge": "hello-world", "files": {"main.py": "#" * (3 * 1024 * 1024)}},
+        413,
+    ),
+]
+
+
+@pytest.mark.parametrize(("case", "body", "status"), BAD_INPUTS, ids=[c[0] for c in BAD_INPUTS])
+def test_bad_input_is_refused_and_nothing_is_stored(
+    service: Service, case: str, body: Any, status: int
+) -> None:
+    _, token = service.new_candidate()
+    before = service.count_submissions()
+    with service.client(token) as http:
+        if isinstance(body, dict):
+            response = http.post("/api/v1/submissions", json=body)
+        else:
+            raw = body.encode() if isinstance(body, str) else body
+            response = http.post(
+                "/api/v1/submissions", content=raw, headers={"Content-Type": "application/json"}
+            )
+    assert response.status_code == status, (case, response.text[:300])
+    assert response.json()["detail"], "a refusal must say why"
+    assert service.count_submissions() == before
+
+
+def test_rate_limit_answers_429_with_retry_after(service: Service) -> None:
+    if time.time() % 60 > 45:  # keep all 11 requests in one one-minute window
+        time.sleep(61 - time.time() % 60)
+    _, token = service.new_candidate()
+    _, other = service.new_candidate()
+    body = {"challenge": "no-such-thing", "files": {"main.py": APP}}  # cheap: nothing graded
+    with service.client(token) as http:
+        codes = [http.post("/api/v1/submissions", json=body).status_code for _ in range(10)]
+        limited = http.post("/api/v1/submissions", json=body)
+    assert codes == [404] * 10
+    assert limited.status_code == 429, limited.text
+    assert 1 <= int(limited.headers["Retry-After"]) <= 60
+    with service.client(other) as http:
+        assert http.post("/api/v1/submissions", json=body).status_code == 404
+
+
+def test_submissions_list_filters_and_paginates(service: Service) -> None:
+    name, token = service.new_candidate()
+    with service.client(token) as http:
+        ids = [submit(http, files).json()["id"] for files in (WRONG, SOLUTION)]
+        for submission_id in ids:
+            wait_final(http, submission_id)
+        mine = http.get("/api/v1/submissions", params={"limit": 1}).json()
+        assert mine["total"] == 2 and [s["id"] for s in mine["items"]] == [ids[1]]
+        second = http.get("/api/v1/submissions", params={"limit": 1, "offset": 1}).json()
+        assert [s["id"] for s in second["items"]] == [ids[0]]
+    with service.client(service.admin_token) as http:
+        theirs = http.get(
+            "/api/v1/submissions",
+            params={"user": name, "challenge": "hello-world", "status": "completed"},
+        ).json()
+        assert sorted(s["id"] for s in theirs["items"]) == sorted(ids)
+        assert (
+            http.get("/api/v1/submissions", params={"user": name, "status": "queued"}).json()[
+                "total"
+            ]
+            == 0
+        )
+        assert (
+            http.get(
+                "/api/v1/submissions", params={"user": name, "challenge": ARCHIVED_SLUG}
+            ).json()["total"]
+            == 0
+        )
+
+
+def test_challenges_list_shows_only_active_ones(service: Service) -> None:
+    _, token = service.new_candidate()
+    with service.client(token) as http:
+        slugs = [c["slug"] for c in http.get("/api/v1/challenges").json()]
+        assert slugs == ["hello-world"]
+        assert http.get(f"/api/v1/challenges/{ARCHIVED_SLUG}").status_code == 404
+        detail = http.get("/api/v1/challenges/hello-world").json()
+    assert detail["limits"] == {"time_seconds": 30.0, "memory_mb": 256}
+    assert detail["version"] == 1
+
+
+def test_reaper_requeues_a_lost_job_and_it_completes(service: Service) -> None:
+    _, token = service.new_candidate()
+    service.stop_worker()
+    try:
+        with service.client(token) as http:
+            submission_id = submit(http, SOLUTION).json()["id"]
+        assert service.redis.llen("rq:queue:grading") == 1
+        service.redis.flushdb()  # the job is lost; only the database remembers
+        assert service.redis.llen("rq:queue:grading") == 0
+    finally:
+        service.start_worker()
+    with service.client(token) as http:
+        final = wait_final(http, submission_id, seconds=REAPER_DEADLINE + 60)
+    assert final["status"] == "completed" and final["score"] == 100, final
+    assert final["attempts"] >= 2
+
+
+def test_health_readiness_and_metrics(service: Service) -> None:
+    _, token = service.new_candidate()
+    with service.client(token) as http:
+        wait_final(http, submit(http, SOLUTION).json()["id"])
+    with service.client() as http:
+        assert http.get("/healthz").json() == {"status": "ok"}
+        ready = http.get("/readyz")
+        metrics = http.get("/metrics").text
+    assert ready.status_code == 200
+    assert ready.json() == {"database": "ok", "redis": "ok", "docker": "ok"}
+    passed = re.search(r'^grader_gradings\{verdict="passed"\} (\d+)', metrics, re.M)
+    assert passed and float(passed.group(1)) >= 1
+    count = re.search(r"^grader_grading_duration_seconds_count (\S+)", metrics, re.M)
+    assert count and float(count.group(1)) >= 1
+    assert re.search(r'^grader_queue_depth\{queue="grading"\} \d', metrics, re.M)
+    assert 'grader_http_requests_total{method="POST",route="/submissions",status="202"}' in metrics
+
+
+def test_cli_submit_waits_and_prints_the_score(service: Service) -> None:
+    _, token = service.new_candidate()
+    done = service.cli("submit", "hello-world", str(HELLO / "solution"), "--token", token)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "score 100/100" in done.stdout

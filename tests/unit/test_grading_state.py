@@ -1,0 +1,220 @@
+"""A submission's state machine: claims, single writes, retries, the reaper."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy.orm import Session
+
+from grader.db.models import Challenge, Submission, SubmissionStatus, User, utcnow
+from grader.errors import ChallengeClosed, InvalidSubmission, NotFound
+from grader.services import grading
+from grader.services.submissions import (
+    SubmissionRules,
+    Submitter,
+    create_submission,
+    get_submission,
+)
+from worker.result import GradeResult, Verdict
+
+RULES = SubmissionRules(max_files=20, max_bytes=256 * 1024)
+APP = "from fastapi import FastAPI\napp = FastAPI()\n"
+DEADLINE = timedelta(seconds=60)
+
+
+class Enqueued(list[tuple[int, int]]):
+    def __call__(self, submission_id: int, attempt: int) -> None:
+        self.append((submission_id, attempt))
+
+
+def result(verdict: Verdict, score: int = 0) -> GradeResult:
+    return GradeResult(
+        verdict=verdict,
+        score=score,
+        max_score=100,
+        duration_ms=5,
+        error="docker went away" if verdict is Verdict.INTERNAL_ERROR else None,
+    )
+
+
+@pytest.fixture
+def submission(session: Session, hello: Challenge, candidate: User) -> Submission:
+    return create_submission(
+        session,
+        Submitter(candidate.id, None, False),
+        "hello-world",
+        {"main.py": APP},
+        RULES,
+        Enqueued(),
+    )
+
+
+def fresh(session: Session, submission: Submission) -> Submission:
+    session.expire_all()
+    row = session.get(Submission, submission.id)
+    assert row is not None
+    return row
+
+
+def age(session: Session, submission: Submission, seconds: float) -> None:
+    row = fresh(session, submission)
+    row.updated_at = utcnow() - timedelta(seconds=seconds)
+    session.commit()
+
+
+def test_create_stores_a_queued_row_and_enqueues_attempt_1(
+    session: Session, hello: Challenge, candidate: User
+) -> None:
+    enqueued = Enqueued()
+    created = create_submission(
+        session,
+        Submitter(candidate.id, None, False),
+        "hello-world",
+        {"main.py": APP},
+        RULES,
+        enqueued,
+    )
+    assert enqueued == [(created.id, 1)]
+    assert fresh(session, created).status is SubmissionStatus.QUEUED
+
+
+def test_a_failed_enqueue_still_keeps_the_submission_for_the_reaper(
+    session: Session, hello: Challenge, candidate: User
+) -> None:
+    def broken(submission_id: int, attempt: int) -> None:
+        raise ConnectionError("redis down")
+
+    created = create_submission(
+        session,
+        Submitter(candidate.id, None, False),
+        "hello-world",
+        {"main.py": APP},
+        RULES,
+        broken,
+    )
+    assert fresh(session, created).status is SubmissionStatus.QUEUED
+
+
+def test_invalid_files_store_nothing(session: Session, hello: Challenge, candidate: User) -> None:
+    with pytest.raises(InvalidSubmission):
+        create_submission(
+            session,
+            Submitter(candidate.id, None, False),
+            "hello-world",
+            {"app.py": APP},
+            RULES,
+            Enqueued(),
+        )
+    assert session.query(Submission).count() == 0
+
+
+def test_unknown_and_archived_challenges_are_refused(
+    session: Session, hello: Challenge, candidate: User
+) -> None:
+    who = Submitter(candidate.id, None, False)
+    with pytest.raises(NotFound):
+        create_submission(session, who, "nope", {"main.py": APP}, RULES, Enqueued())
+    hello.status = hello.status.ARCHIVED
+    session.commit()
+    with pytest.raises(ChallengeClosed):
+        create_submission(session, who, "hello-world", {"main.py": APP}, RULES, Enqueued())
+
+
+def test_another_candidate_cannot_see_the_submission(
+    session: Session, submission: Submission, candidate: User
+) -> None:
+    assert get_submission(session, submission.id, Submitter(candidate.id, None, False))
+    with pytest.raises(NotFound):
+        get_submission(session, submission.id, Submitter(candidate.id + 1, None, False))
+    assert get_submission(session, submission.id, Submitter(None, 7, True))
+
+
+def test_only_one_copy_of_a_job_claims_an_attempt(session: Session, submission: Submission) -> None:
+    first = grading.claim(session, submission.id)
+    assert first == grading.Claim(submission.id, 1)
+    assert grading.claim(session, submission.id) is None
+    assert fresh(session, submission).status is SubmissionStatus.RUNNING
+
+
+def test_a_candidate_verdict_is_final(session: Session, submission: Submission) -> None:
+    claimed = grading.claim(session, submission.id)
+    assert claimed is not None
+    enqueued = Enqueued()
+    outcome = grading.record(session, claimed, result(Verdict.FAILED, 60), 3, enqueued)
+    row = fresh(session, submission)
+    assert outcome is grading.Recorded.COMPLETED
+    assert (row.status, row.verdict, row.score) == (SubmissionStatus.COMPLETED, "failed", 60)
+    assert row.result is not None and row.result["score"] == 60
+    assert enqueued == []
+
+
+def test_a_result_is_written_once(session: Session, submission: Submission) -> None:
+    claimed = grading.claim(session, submission.id)
+    assert claimed is not None
+    grading.record(session, claimed, result(Verdict.PASSED, 100), 3, Enqueued())
+    late = grading.record(session, claimed, result(Verdict.FAILED, 0), 3, Enqueued())
+    assert late is grading.Recorded.STALE
+    assert fresh(session, submission).score == 100
+
+
+def test_internal_errors_are_retried_then_given_up(
+    session: Session, submission: Submission
+) -> None:
+    enqueued = Enqueued()
+    for attempt in (1, 2):
+        claimed = grading.claim(session, submission.id)
+        assert claimed == grading.Claim(submission.id, attempt)
+        outcome = grading.record(session, claimed, result(Verdict.INTERNAL_ERROR), 3, enqueued)
+        assert outcome is grading.Recorded.RETRYING
+    assert enqueued == [(submission.id, 2), (submission.id, 3)]
+    claimed = grading.claim(session, submission.id)
+    assert claimed is not None
+    assert grading.record(session, claimed, result(Verdict.INTERNAL_ERROR), 3, enqueued) is (
+        grading.Recorded.GAVE_UP
+    )
+    row = fresh(session, submission)
+    assert row.status is SubmissionStatus.ERROR
+    assert row.error is not None and "3 times" in row.error and "docker went away" in row.error
+
+
+def test_the_reaper_leaves_fresh_submissions_alone(
+    session: Session, submission: Submission
+) -> None:
+    report = grading.reap(session, DEADLINE, 3, Enqueued())
+    assert report.requeued == [] and report.gave_up == []
+
+
+def test_the_reaper_requeues_a_lost_job_and_the_old_one_cannot_write(
+    session: Session, submission: Submission
+) -> None:
+    stuck = grading.claim(session, submission.id)
+    assert stuck is not None
+    age(session, submission, 120)
+    enqueued = Enqueued()
+    report = grading.reap(session, DEADLINE, 3, enqueued)
+    assert report.requeued == [submission.id]
+    assert enqueued == [(submission.id, 2)]
+    row = fresh(session, submission)
+    assert (row.status, row.attempts) == (SubmissionStatus.QUEUED, 2)
+    # The presumed-lost job turns up late: its write is refused; the new attempt's counts.
+    assert grading.record(session, stuck, result(Verdict.PASSED, 100), 3, Enqueued()) is (
+        grading.Recorded.STALE
+    )
+    claimed = grading.claim(session, submission.id)
+    assert claimed == grading.Claim(submission.id, 2)
+    grading.record(session, claimed, result(Verdict.FAILED, 40), 3, Enqueued())
+    assert fresh(session, submission).score == 40
+
+
+def test_the_reaper_gives_up_after_max_attempts(session: Session, submission: Submission) -> None:
+    row = fresh(session, submission)
+    row.attempts = 3
+    session.commit()
+    age(session, submission, 120)
+    enqueued = Enqueued()
+    report = grading.reap(session, DEADLINE, 3, enqueued)
+    assert report.gave_up == [submission.id] and enqueued == []
+    row = fresh(session, submission)
+    assert row.status is SubmissionStatus.ERROR
+    assert row.error is not None and "gave up after 3 attempts" in row.error

@@ -1,0 +1,45 @@
+"""The per-caller submission limit (real RedisClient, db 15; skipped without a server)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from redis import Redis
+from redis.exceptions import ConnectionError as RedisConnectionError
+
+from grader.errors import RateLimited
+from grader.queue import RedisClient
+from grader.services.ratelimit import hit
+
+URL = "redis://127.0.0.1:6379/15"
+
+
+@pytest.fixture
+def redis() -> Iterator[RedisClient]:
+    client = Redis.from_url(URL)
+    try:
+        client.ping()
+    except RedisConnectionError:
+        pytest.skip(f"no RedisClient at {URL}")
+    for key in client.scan_iter("grader:ratelimit:unit-*"):
+        client.delete(key)
+    yield client
+    for key in client.scan_iter("grader:ratelimit:unit-*"):
+        client.delete(key)
+    client.close()
+
+
+def test_the_limit_allows_n_then_refuses_with_the_time_left(redis: RedisClient) -> None:
+    now = 6000.0 + 45  # 15 s before the window ends
+    for _ in range(3):
+        hit(redis, "unit-a", 3, now)
+    with pytest.raises(RateLimited) as caught:
+        hit(redis, "unit-a", 3, now)
+    assert caught.value.retry_after == 15
+
+
+def test_callers_and_windows_are_counted_apart(redis: RedisClient) -> None:
+    hit(redis, "unit-b", 1, 6000.0)
+    hit(redis, "unit-c", 1, 6000.0)
+    hit(redis, "unit-b", 1, 6060.0)
