@@ -31,7 +31,21 @@ STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 
 def _work() -> None:
-    """One rq worker process (spawned: no state inherited from the parent)."""
+    """One rq worker process (spawned: no state inherited from the parent).
+
+    It leaves the terminal's process group, so a Ctrl-C reaches only the parent, which sends
+    exactly one SIGTERM (rq's warm shutdown; a second signal would kill a grading mid-way).
+    If the parent dies without doing so, the worker shuts itself down the same way.
+    """
+    os.setsid()
+    parent = os.getppid()
+
+    def watch_parent() -> None:
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    threading.Thread(target=watch_parent, daemon=True).start()
     settings = get_settings()
     redis = Redis.from_url(settings.redis_url)
     worker = Worker([grading_queue(redis, settings.job_timeout_seconds)], connection=redis)
@@ -50,35 +64,55 @@ def run_worker_pool(settings: Settings, count: int) -> None:
         log.warning("removed %s stale sandbox container(s)", removed)
     redis = Redis.from_url(settings.redis_url)
     redis.ping()
-    stop = threading.Event()
-
-    def on_signal(signum: int, _: FrameType | None) -> None:
-        stop.set()
-
-    for sig in STOP_SIGNALS:
-        signal.signal(sig, on_signal)
+    stopping = _StopFlag()
+    stop = threading.Event()  # for the reaper thread; set by this thread, never by a handler
     reap_once(settings, redis)
     reaper = threading.Thread(target=run_reaper, args=(settings, redis, stop), daemon=True)
     reaper.start()
     context = multiprocessing.get_context("spawn")
     workers: list[BaseProcess] = []
     try:
-        while not stop.is_set():
+        while not stopping:
             for process in [w for w in workers if not w.is_alive()]:
                 log.warning("%s exited with %s; starting another", process.name, process.exitcode)
                 workers.remove(process)
-            while len(workers) < count and not stop.is_set():
+            while len(workers) < count and not stopping:
                 process = context.Process(target=_work, name=f"grader-worker-{len(workers)}")
                 process.start()
                 workers.append(process)
-            stop.wait(1.0)
+            time.sleep(0.5)
     finally:
+        stop.set()
         for process in workers:
             if process.is_alive() and process.pid is not None:
                 os.kill(process.pid, signal.SIGTERM)
+        # rq finishes the grading in hand (bounded by the job timeout); a worker stuck past
+        # that (e.g. retrying a Redis that is gone) is killed. Its submission stays `running`
+        # in the database, and the reaper re-enqueues it.
+        deadline = time.monotonic() + settings.job_timeout_seconds
         for process in workers:
-            process.join()
+            process.join(max(0.0, deadline - time.monotonic()))
+            if process.is_alive():
+                log.warning("%s did not stop in time; killing it", process.name)
+                process.kill()
+                process.join()
         reap(client)  # containers of horses that did not end cleanly
+
+
+class _StopFlag:
+    """True once SIGINT or SIGTERM arrived. A plain flag: a handler that takes a lock (as
+    `threading.Event.set` does) can deadlock against the thread it interrupted."""
+
+    def __init__(self) -> None:
+        self.raised = False
+        for sig in STOP_SIGNALS:
+            signal.signal(sig, self._on_signal)
+
+    def _on_signal(self, signum: int, _: FrameType | None) -> None:
+        self.raised = True
+
+    def __bool__(self) -> bool:
+        return self.raised
 
 
 def free_port() -> int:
@@ -97,10 +131,11 @@ def start_redis(data_dir: Path) -> tuple[subprocess.Popen[bytes], str]:
         )
     port = free_port()
     data_dir.mkdir(parents=True, exist_ok=True)
+    # Its own session: a Ctrl-C must not stop Redis before the workers have shut down.
     process = subprocess.Popen(
         [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
          "--dir", str(data_dir)],
-        stdout=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL, start_new_session=True,
     )
     url = f"redis://127.0.0.1:{port}/0"
     redis = Redis.from_url(url)
@@ -118,19 +153,13 @@ def start_redis(data_dir: Path) -> tuple[subprocess.Popen[bytes], str]:
 
 def supervise(commands: Sequence[Sequence[str]], env: dict[str, str]) -> int:
     """Run commands side by side until one exits or SIGINT/SIGTERM; then stop them all."""
-    stop = threading.Event()
-
-    def on_signal(signum: int, _: FrameType | None) -> None:
-        stop.set()
-
-    for sig in STOP_SIGNALS:
-        signal.signal(sig, on_signal)
+    stopping = _StopFlag()
     children = [subprocess.Popen(list(cmd), env=env) for cmd in commands]
     try:
-        while not stop.is_set():
+        while not stopping:
             if any(child.poll() is not None for child in children):
                 break
-            stop.wait(0.5)
+            time.sleep(0.5)
     finally:
         terminate(children)
     return max((child.returncode or 0) for child in children)

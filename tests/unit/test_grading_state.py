@@ -197,12 +197,12 @@ def test_the_reaper_requeues_a_lost_job_and_the_old_one_cannot_write(
     assert enqueued == [(submission.id, 2)]
     row = fresh(session, submission)
     assert (row.status, row.attempts) == (SubmissionStatus.QUEUED, 2)
-    # The presumed-lost job turns up late: its write is refused; the new attempt's counts.
-    assert grading.record(session, stuck, result(Verdict.PASSED, 100), 3, Enqueued()) is (
-        grading.Recorded.STALE
-    )
+    # The new attempt starts; then the presumed-lost job turns up late while it runs: the late
+    # write is refused (attempt 1 no longer owns the row) and the new attempt's result counts.
     claimed = grading.claim(session, submission.id)
     assert claimed == grading.Claim(submission.id, 2)
+    late = grading.record(session, stuck, result(Verdict.PASSED, 100), 3, Enqueued())
+    assert late is grading.Recorded.STALE
     grading.record(session, claimed, result(Verdict.FAILED, 40), 3, Enqueued())
     assert fresh(session, submission).score == 40
 
