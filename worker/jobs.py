@@ -40,13 +40,15 @@ def grade_submission(submission_id: int) -> str:
             settings.sandbox_limits,
         )
         result = sandbox.grade(spec, files)
-    except SandboxError as exc:
+    except Exception as exc:  # any failure here is ours, never the candidate's: retry it
+        log.exception("grading submission %s failed", submission_id)
+        reason = str(exc) if isinstance(exc, SandboxError) else f"{type(exc).__name__}: {exc}"
         result = GradeResult(
             verdict=Verdict.INTERNAL_ERROR,
             score=0,
             max_score=0,
             duration_ms=int((time.monotonic() - started) * 1000),
-            error=str(exc),
+            error=reason,
         )
     queue = grading_queue(Redis.from_url(settings.redis_url), settings.job_timeout_seconds)
     with session_scope(url) as session:

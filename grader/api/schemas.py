@@ -138,20 +138,28 @@ class SubmissionOut(BaseModel):
     result: GradeResult | None = Field(description="Set once the status is completed.")
 
     @classmethod
-    def of(cls, submission: Submission) -> SubmissionOut:
-        return cls(**_submission_fields(submission))
+    def of(cls, submission: Submission, staff: bool) -> SubmissionOut:
+        return cls(**_submission_fields(submission, staff))
 
 
 class SubmissionDetail(SubmissionOut):
     files: dict[str, str]
 
     @classmethod
-    def of(cls, submission: Submission) -> SubmissionDetail:
-        return cls(**_submission_fields(submission), files=submission.files)
+    def of(cls, submission: Submission, staff: bool) -> SubmissionDetail:
+        return cls(**_submission_fields(submission, staff), files=submission.files)
 
 
-def _submission_fields(submission: Submission) -> dict[str, object]:
+#: What a candidate sees instead of an infrastructure error, whose text may quote the hidden
+#: suite (e.g. pytest's collection errors).
+CANDIDATE_INTERNAL_ERROR = "grading failed on our side, not because of your answer; we are on it"
+
+
+def _submission_fields(submission: Submission, staff: bool) -> dict[str, object]:
     completed = submission.status is SubmissionStatus.COMPLETED
+    error = submission.error
+    if error is not None and not completed and not staff:
+        error = CANDIDATE_INTERNAL_ERROR
     return dict(
         id=submission.id,
         challenge=submission.challenge.slug,

@@ -369,3 +369,35 @@ def test_cli_submit_waits_and_prints_the_score(service: Service) -> None:
     done = service.cli("submit", "hello-world", str(HELLO / "solution"), "--token", token)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "score 100/100" in done.stdout
+
+
+def test_admin_archives_and_restores_a_challenge(service: Service) -> None:
+    _, token = service.new_candidate()
+    with service.client(service.admin_token) as admin, service.client(token) as http:
+        assert http.post(f"/api/v1/challenges/{ARCHIVED_SLUG}/restore").status_code == 403
+        restored = admin.post(f"/api/v1/challenges/{ARCHIVED_SLUG}/restore")
+        try:
+            assert restored.status_code == 200 and restored.json()["status"] == "active"
+            assert http.get(f"/api/v1/challenges/{ARCHIVED_SLUG}").status_code == 200
+        finally:
+            archived = admin.post(f"/api/v1/challenges/{ARCHIVED_SLUG}/archive")
+        assert archived.json()["status"] == "archived"
+        assert http.get(f"/api/v1/challenges/{ARCHIVED_SLUG}").status_code == 404
+        assert submit(http, SOLUTION, ARCHIVED_SLUG).status_code == 422
+        assert admin.get(f"/api/v1/challenges/{ARCHIVED_SLUG}").status_code == 200
+
+
+def test_admin_regrades_a_finished_submission(service: Service) -> None:
+    _, token = service.new_candidate()
+    with service.client(token) as http:
+        submission_id = submit(http, WRONG).json()["id"]
+        first = wait_final(http, submission_id)
+        assert http.post(f"/api/v1/submissions/{submission_id}/regrade").status_code == 403
+    with service.client(service.admin_token) as admin:
+        again = admin.post(f"/api/v1/submissions/{submission_id}/regrade")
+        assert again.status_code == 202, again.text
+        assert again.json()["status"] == "queued" and again.json()["result"] is None
+        assert admin.post("/api/v1/submissions/999999/regrade").status_code == 404
+        second = wait_final(admin, submission_id)
+    assert second["attempts"] == first["attempts"] + 1
+    assert (second["verdict"], second["score"]) == (first["verdict"], first["score"])

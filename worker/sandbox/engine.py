@@ -133,6 +133,12 @@ class Slot:
             self.destroy()
             raise
 
+    @property
+    def alive(self) -> bool:
+        """Both containers still running (a pooled slot can die while it waits)."""
+        pipes = (self._app_stdio, self._suite_stdio)
+        return all(p is not None and not p.closed for p in pipes) and self.events.empty()
+
     # --- stdio callbacks (reader threads) -------------------------------------------------
     def _on_suite_output(self, stream: int, data: bytes) -> None:
         if stream != 1:

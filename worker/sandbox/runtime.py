@@ -181,6 +181,7 @@ class Stdio:
         self._raw = getattr(self._socket, "_sock", self._socket)
         self._on_output = on_output
         self._on_close = on_close
+        self.closed = False
         self._thread = threading.Thread(
             target=self._pump, daemon=True, name=f"stdio-{container.short_id}"
         )
@@ -194,6 +195,7 @@ class Stdio:
         except (OSError, ValueError):
             pass
         finally:
+            self.closed = True
             self._on_close()
 
     def send(self, data: bytes) -> None:

@@ -44,7 +44,7 @@ def create_submission(
         lambda submission_id, attempt: enqueue_grading(queue, submission_id, attempt),
     )
     response.headers["Location"] = f"/api/v1/submissions/{submission.id}"
-    return SubmissionOut.of(submission)
+    return SubmissionOut.of(submission, principal.submitter.sees_all)
 
 
 @router.get("")
@@ -61,7 +61,10 @@ def list_submissions(
         session, principal.submitter, SubmissionFilter(challenge, user, status), offset, limit
     )
     return SubmissionPage(
-        items=[SubmissionOut.of(s) for s in items], total=total, offset=offset, limit=limit
+        items=[SubmissionOut.of(s, principal.submitter.sees_all) for s in items],
+        total=total,
+        offset=offset,
+        limit=limit,
     )
 
 
@@ -83,4 +86,5 @@ async def read_submission(
 
 def _load(settings: Settings, submission_id: int, reader: Submitter) -> SubmissionDetail:
     with get_sessionmaker(settings.database_url)() as session:
-        return SubmissionDetail.of(service.get_submission(session, submission_id, reader))
+        submission = service.get_submission(session, submission_id, reader)
+        return SubmissionDetail.of(submission, reader.sees_all)

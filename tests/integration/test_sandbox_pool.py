@@ -1,0 +1,71 @@
+"""The warm pool: ready slots, one submission each, refill, image changes, clean shutdown."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+
+import docker
+import pytest
+
+from tests.integration.conftest import catalog
+from worker.result import Verdict
+from worker.sandbox import Sandbox
+from worker.sandbox.pool import SlotPool
+
+pytestmark = pytest.mark.docker
+
+
+def wait_until(condition: Callable[[], bool], timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "the pool did not reach the expected state"
+        time.sleep(0.1)
+
+
+@pytest.fixture
+def pool(sandbox: Sandbox) -> Iterator[SlotPool]:
+    own = Sandbox(sandbox.client, sandbox.image, sandbox.defaults)
+    pool = SlotPool(own, size=2)
+    yield pool
+    pool.close()
+
+
+def test_pool_fills_and_each_slot_serves_exactly_one_submission(pool: SlotPool) -> None:
+    wait_until(lambda: pool.ready == 2)
+    challenge = catalog("hello-world")
+    slot = pool.acquire()
+    ids = {slot.app.id, slot.suite.id}  # type: ignore[union-attr]
+    result = pool.sandbox.grade(challenge, challenge.solution, slot=slot)
+    assert result.verdict is Verdict.PASSED and result.score == 100
+    remaining = {c.id for c in pool.sandbox.client.containers.list(all=True)}
+    assert not ids & remaining, "a used slot must be destroyed, never returned to the pool"
+    wait_until(lambda: pool.ready == 2)
+
+
+def test_dead_pooled_slot_is_replaced_by_a_fresh_one(pool: SlotPool) -> None:
+    wait_until(lambda: pool.ready == 2)
+    pool.size = 0  # no refill: the next acquire must see the killed slot first
+    for slot in list(pool._ready):
+        slot.app.kill()  # type: ignore[union-attr]
+    wait_until(lambda: all(not s.alive for s in list(pool._ready)), timeout=10)
+    challenge = catalog("hello-world")
+    result = pool.sandbox.grade(challenge, challenge.solution, slot=pool.acquire())
+    assert result.verdict is Verdict.PASSED
+
+
+def test_a_new_image_drains_the_pool(pool: SlotPool, docker_client: docker.DockerClient) -> None:
+    wait_until(lambda: pool.ready == 2)
+    old = {s.suite.id for s in list(pool._ready)}  # type: ignore[union-attr]
+    repository, _, _ = pool.sandbox.image.partition(":")
+    docker_client.images.get(pool.sandbox.image).tag(repository, "pool-test")
+    other = f"{repository}:pool-test"
+    try:
+        pool.use_image(other)
+        wait_until(lambda: pool.ready == 2)
+        assert all(s.image == other for s in list(pool._ready))
+        remaining = {c.id for c in docker_client.containers.list(all=True)}
+        assert not old & remaining
+    finally:
+        pool.close()
+        docker_client.images.remove(other)

@@ -1,0 +1,105 @@
+"""A warm pool of sandbox slots: started, harness waiting, heavy imports done.
+
+Each slot still serves exactly one submission and is destroyed after it: the pool only moves
+container start-up and imports out of the candidate's wait. It refills in the background,
+holds slots of one image at a time (a new image drains it), recycles slots older than
+`max_idle_seconds` and removes everything on `close()`. Leftovers of a dead process are
+labelled like any sandbox and reaped at start-up.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections import deque
+
+import docker
+import docker.errors
+
+from worker.sandbox.engine import Sandbox, Slot
+from worker.sandbox.errors import SandboxError
+
+log = logging.getLogger(__name__)
+
+
+class SlotPool:
+    def __init__(self, sandbox: Sandbox, size: int, max_idle_seconds: float = 600.0) -> None:
+        self.sandbox = sandbox
+        self.size = size
+        self.max_idle_seconds = max_idle_seconds
+        self._ready: deque[Slot] = deque()
+        self._lock = threading.Lock()
+        self._wake = threading.Event()
+        self._closed = threading.Event()
+        self._thread: threading.Thread | None = None
+        if size > 0:
+            self._thread = threading.Thread(target=self._refill, daemon=True, name="slot-pool")
+            self._thread.start()
+
+    def acquire(self) -> Slot:
+        """A ready slot if one is waiting, else a new one (a cold start)."""
+        with self._lock:
+            slot = self._ready.popleft() if self._ready else None
+        self._wake.set()
+        if slot is not None and slot.image == self.sandbox.image and slot.alive:
+            return slot
+        if slot is not None:
+            slot.destroy()
+        return self.sandbox.new_slot()
+
+    @property
+    def ready(self) -> int:
+        with self._lock:
+            return len(self._ready)
+
+    def use_image(self, image: str) -> None:
+        """Switch to a new sandbox image: waiting slots of the old one are destroyed."""
+        self.sandbox.image = image
+        self.drain()
+
+    def drain(self) -> None:
+        with self._lock:
+            slots, self._ready = list(self._ready), deque()
+        for slot in slots:
+            slot.destroy()
+        self._wake.set()
+
+    def close(self) -> None:
+        self._closed.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout=30)
+        self.drain()
+
+    def _refill(self) -> None:
+        backoff = 0.5
+        while not self._closed.is_set():
+            self._recycle_stale()
+            if self.ready >= self.size:
+                self._wake.wait(timeout=5.0)
+                self._wake.clear()
+                continue
+            try:
+                slot = self.sandbox.new_slot()
+            except (docker.errors.DockerException, OSError, SandboxError) as exc:
+                log.warning("could not start a pooled sandbox slot: %s", exc)
+                self._closed.wait(backoff)
+                backoff = min(backoff * 2, 30.0)
+                continue
+            backoff = 0.5
+            with self._lock:
+                keep = not self._closed.is_set() and slot.image == self.sandbox.image
+                if keep:
+                    self._ready.append(slot)
+            if not keep:
+                slot.destroy()
+
+    def _recycle_stale(self) -> None:
+        now = time.monotonic()
+        with self._lock:
+            stale = [s for s in self._ready if now - s.created > self.max_idle_seconds]
+            for slot in stale:
+                self._ready.remove(slot)
+        for slot in stale:
+            slot.destroy()
