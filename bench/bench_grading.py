@@ -5,7 +5,8 @@
 (a) bare host pytest of the hidden suite against the reference, in-process TestClient;
 (b) naive `docker run --rm <sandbox image> pytest ...` (what a home-made grader does);
 (c) `grader grade CHALLENGE <reference>`, the one-shot CLI (process start-up included);
-(d) `Sandbox.grade` called in a warm process (what the worker pays per submission).
+(d) `Sandbox.grade` called in a running worker, cold: the slot is started per submission;
+(e) the same with a warm pool slot ready (what a candidate waits when the pool keeps up).
 Every figure is printed with its ratio to (a), measured in the same run on the same machine.
 """
 
@@ -24,6 +25,7 @@ from pathlib import Path
 from grader.config import REPO_ROOT
 from worker.challenge import Challenge, load_challenge
 from worker.sandbox import Sandbox, connect, image_tag
+from worker.sandbox.pool import SlotPool
 
 #: The same fixtures as the sandbox's, but in-process: what a grader without a sandbox does.
 INPROCESS_CONFTEST = """
@@ -115,10 +117,24 @@ def main() -> None:
         ]
         reference = REPO_ROOT / "challenges" / args.challenge / "solution"
 
-        def graded() -> None:
-            result = sandbox.grade(challenge, challenge.solution)
+        pool = SlotPool(Sandbox(client, image), size=1)
+
+        def graded(warm: bool = False) -> None:
+            slot = None
+            if warm:
+                while pool.ready < 1:  # the pool refills between submissions, off the clock
+                    time.sleep(0.01)
+                slot = pool.acquire()
+            result = sandbox.grade(challenge, challenge.solution, slot=slot)
             if result.score != result.max_score:
                 raise SystemExit(f"the reference did not pass: {result.verdict} {result.error}")
+
+        def warm_run() -> float:
+            while pool.ready < 1:
+                time.sleep(0.01)
+            start = time.perf_counter()
+            graded(warm=True)
+            return time.perf_counter() - start
 
         rows = [
             ("(a) host pytest, in-process", timed(lambda: run(pytest_cmd, work), args.runs)),
@@ -129,8 +145,10 @@ def main() -> None:
                     lambda: run([grader_cli, "grade", args.challenge, str(reference)]), args.runs
                 ),
             ),
-            ("(d) Sandbox.grade (worker)", timed(graded, args.runs)),
+            ("(d) Sandbox.grade, cold slot", timed(graded, args.runs)),
+            ("(e) Sandbox.grade, warm pool", [warm_run() for _ in range(args.runs + 1)][1:]),
         ]
+        pool.close()
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
