@@ -9,11 +9,13 @@ import time
 from redis import Redis
 
 from grader.config import get_settings
-from grader.db.models import Submission
+from grader.db.models import ChallengeVersion, Submission, VersionStatus
 from grader.db.session import session_scope
 from grader.queue import enqueue_grading, grading_queue
 from grader.services.challenges import spec_of
 from grader.services.grading import Recorded, claim, record
+from grader.services.uploads import finish_validation
+from grader.services.validation import validate_challenge
 from worker.result import GradeResult, Verdict
 from worker.sandbox import Sandbox, SandboxError, connect, image_tag
 
@@ -68,3 +70,36 @@ def grade_submission(submission_id: int) -> str:
             result.error,
         )
     return f"{outcome.value}: {result.verdict.value} {result.score}/{result.max_score}"
+
+
+def validate_challenge_version(version_id: int) -> str:
+    """Grade an uploaded version's reference, starter, mutants and alternatives; make it live
+    only if its suite is proven (grader.services.validation)."""
+    settings = get_settings()
+    with session_scope(settings.database_url) as session:
+        version = session.get(ChallengeVersion, version_id)
+        if version is None or version.status is not VersionStatus.PENDING:
+            return "skipped: not pending"
+        spec = spec_of(version)
+    try:
+        sandbox = Sandbox(
+            connect(settings.docker_url),
+            settings.sandbox_image or image_tag(),
+            settings.sandbox_limits,
+        )
+        report = validate_challenge(sandbox, spec)
+    except Exception as exc:  # the sandbox is down: leave it pending, rq records the failure
+        log.exception("validating challenge version %s failed", version_id)
+        raise RuntimeError(f"could not validate challenge version {version_id}: {exc}") from exc
+    results = [
+        report.reference,
+        report.starter,
+        *report.mutants.values(),
+        *report.alternatives.values(),
+    ]
+    if any(r.verdict is Verdict.INTERNAL_ERROR for r in results):
+        # Not the suite's fault: do not reject it; rq keeps the failure for an admin to see.
+        raise RuntimeError(f"validation hit internal errors; version {version_id} left pending")
+    with session_scope(settings.database_url) as session:
+        finish_validation(session, version_id, report.problems)
+    return "live" if report.ok else f"rejected: {report.problems}"

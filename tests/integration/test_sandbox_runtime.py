@@ -10,7 +10,7 @@ import docker
 import pytest
 
 from worker.sandbox import Sandbox, reap
-from worker.sandbox.runtime import LABEL, LABEL_DEADLINE, LABEL_OWNER
+from worker.sandbox.runtime import LABEL, LABEL_DEADLINE, LABEL_OWNER, owner_id
 
 pytestmark = pytest.mark.docker
 
@@ -54,17 +54,20 @@ def test_reap_removes_leftovers_of_dead_workers_and_keeps_live_ones(
         )
         return str(container.id)
 
-    host = socket.gethostname()
-    dead = leftover(f"{host}:999999999", time.time() + 3600)  # no such pid
-    overdue = leftover("elsewhere:1", time.time() - 3600)
-    live = leftover("elsewhere:1", time.time() + 3600)
+    here = owner_id().rpartition(":")[0]
+    dead = leftover(f"{here}:999999999", time.time() + 3600)  # no such pid here
+    overdue = leftover("elsewhere/pid:[1]:1", time.time() - 3600)
+    live = leftover("elsewhere/pid:[1]:1", time.time() + 3600)
+    # Same host name, other pid namespace: the pid cannot be checked, only the deadline.
+    other_namespace = leftover(f"{socket.gethostname()}/pid:[1]:999999999", time.time() + 3600)
     try:
         reap(docker_client)
         remaining = {c.id for c in docker_client.containers.list(all=True)}
         assert dead not in remaining
         assert overdue not in remaining
         assert live in remaining
+        assert other_namespace in remaining
     finally:
-        for cid in (dead, overdue, live):
+        for cid in (dead, overdue, live, other_namespace):
             with contextlib.suppress(docker.errors.NotFound):
                 docker_client.containers.get(cid).remove(force=True)

@@ -63,8 +63,16 @@ def require_image(client: docker.DockerClient, tag: str) -> None:
         raise ImageMissing(f"sandbox image {tag} is not built: run `grader sandbox build`") from exc
 
 
+def _pid_namespace() -> str:
+    try:
+        return os.readlink("/proc/self/ns/pid")
+    except OSError:
+        return "unknown"
+
+
 def owner_id() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}"
+    """`host/pid-namespace:pid` of this process: a pid means something only in its namespace."""
+    return f"{socket.gethostname()}/{_pid_namespace()}:{os.getpid()}"
 
 
 def _labels(role: str, deadline: float) -> dict[str, str]:
@@ -243,8 +251,10 @@ def exit_state(container: Container) -> tuple[int, bool]:
 
 def _is_stale(labels: dict[str, str], now: float) -> bool:
     owner = labels.get(LABEL_OWNER, "")
-    host, _, pid = owner.partition(":")
-    if host == socket.gethostname() and pid.isdigit():
+    where, _, pid = owner.rpartition(":")
+    # Only a process in our own pid namespace can be checked: same host name is not enough
+    # (containers with host networking, sandboxed shells), and a wrong "dead" kills live work.
+    if where == owner_id().rpartition(":")[0] and pid.isdigit():
         try:
             os.kill(int(pid), 0)
         except ProcessLookupError:
