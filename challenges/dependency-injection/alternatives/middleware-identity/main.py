@@ -1,9 +1,7 @@
 """No Depends for identity at all: an HTTP middleware resolves tenant and caller for the
 protected paths and puts them on request.state. Pagination in default-value style."""
 
-import json
-
-from fastapi import FastAPI, HTTPException, Query, Request
+from fastapi import FastAPI, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 

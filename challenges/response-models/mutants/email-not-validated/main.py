@@ -4,7 +4,7 @@ import secrets
 from typing import Annotated
 
 from fastapi import FastAPI, HTTPException, status
-from pydantic import BaseModel, EmailStr, Field
+from pydantic import BaseModel, Field
 
 app = FastAPI()
 
