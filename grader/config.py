@@ -63,6 +63,12 @@ class Settings(BaseSettings):
         ge=1024,
         description="Largest request body accepted (JSON escaping can inflate content).",
     )
+    max_upload_bytes: int = Field(
+        default=2 * 1024 * 1024, ge=1024, description="Largest challenge archive an admin uploads."
+    )
+    max_unpacked_bytes: int = Field(
+        default=8 * 1024 * 1024, ge=1024, description="Most bytes a challenge archive unpacks to."
+    )
     max_wait_seconds: float = Field(
         default=60.0, ge=0, description="Longest `?wait=` long-poll on a submission."
     )

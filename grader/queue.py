@@ -15,6 +15,7 @@ else:
 
 QUEUE_NAME = "grading"
 JOB_FUNCTION = "worker.jobs.grade_submission"
+VALIDATION_FUNCTION = "worker.jobs.validate_challenge_version"
 
 
 def grading_queue(redis: RedisClient, job_timeout: int) -> Queue:
@@ -30,4 +31,16 @@ def enqueue_grading(queue: Queue, submission_id: int, attempt: int) -> None:
         result_ttl=0,  # the result lives in the database
         failure_ttl=24 * 3600,
         description=f"grade submission {submission_id} (attempt {attempt})",
+    )
+
+
+def enqueue_validation(queue: Queue, version_id: int) -> None:
+    """Prove an uploaded challenge version's suite (several gradings: a long job)."""
+    queue.enqueue_call(
+        VALIDATION_FUNCTION,
+        args=(version_id,),
+        job_id=f"challenge-version-{version_id}",
+        result_ttl=0,
+        failure_ttl=24 * 3600,
+        description=f"validate challenge version {version_id}",
     )

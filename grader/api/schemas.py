@@ -7,7 +7,16 @@ from datetime import datetime
 
 from pydantic import BaseModel, Field
 
-from grader.db.models import ApiKey, Challenge, Role, Submission, SubmissionStatus, User
+from grader.db.models import (
+    ApiKey,
+    Challenge,
+    ChallengeVersion,
+    Role,
+    Submission,
+    SubmissionStatus,
+    User,
+    VersionStatus,
+)
 from grader.services.challenges import spec_of
 from worker.result import GradeResult
 
@@ -116,6 +125,26 @@ def _summary_fields(challenge: Challenge) -> dict[str, object]:
     )
 
 
+class ChallengeVersionOut(BaseModel):
+    slug: str
+    version: int
+    title: str
+    status: VersionStatus
+    problems: list[str] | None = Field(description="Why validation rejected it.")
+    created_at: datetime
+
+    @classmethod
+    def of(cls, slug: str, version: ChallengeVersion) -> ChallengeVersionOut:
+        return cls(
+            slug=slug,
+            version=version.number,
+            title=version.title,
+            status=version.status,
+            problems=version.problems,
+            created_at=version.created_at,
+        )
+
+
 class SubmissionCreate(BaseModel):
     challenge: str = Field(description="The challenge's slug.", max_length=100)
     files: dict[str, str] = Field(description="Relative path -> UTF-8 text; main.py required.")
@@ -170,7 +199,7 @@ def _submission_fields(submission: Submission, staff: bool) -> dict[str, object]
         verdict=submission.verdict,
         score=submission.score,
         max_score=submission.max_score,
-        error=submission.error,
+        error=error,
         created_at=submission.created_at,
         started_at=submission.started_at,
         finished_at=submission.finished_at,

@@ -32,12 +32,12 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value
 
 
-def _enum(cls: type[StrEnum], name: str) -> Enum:
+def _enum(cls: type[StrEnum], name: str, check: bool = True) -> Enum:
     return Enum(
         cls,
         name=name,
         native_enum=False,
-        create_constraint=True,
+        create_constraint=check,
         length=20,
         values_callable=lambda e: [m.value for m in e],
     )
@@ -58,6 +58,14 @@ class Role(StrEnum):
 class ChallengeStatus(StrEnum):
     ACTIVE = "active"
     ARCHIVED = "archived"
+
+
+class VersionStatus(StrEnum):
+    PENDING = "pending"
+    """Uploaded; the worker is proving its suite."""
+    LIVE = "live"
+    REJECTED = "rejected"
+    """The suite failed validation; never shown, never graded against."""
 
 
 class SubmissionStatus(StrEnum):
@@ -130,6 +138,14 @@ class ChallengeVersion(Base):
     title: Mapped[str] = mapped_column(String(200))
     content_hash: Mapped[str] = mapped_column(String(64))
     content: Mapped[dict[str, Any]] = mapped_column(doc="worker.challenge.Challenge, as JSON.")
+    status: Mapped[VersionStatus] = mapped_column(
+        _enum(VersionStatus, "version_status", check=False),
+        default=VersionStatus.LIVE,
+        server_default="live",
+    )
+    problems: Mapped[list[str] | None] = mapped_column(
+        JSON, doc="Why validation rejected it (grader.services.validation)."
+    )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

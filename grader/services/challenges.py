@@ -100,11 +100,15 @@ def list_active(session: Session) -> list[Challenge]:
     )
 
 
-def get_challenge(session: Session, slug: str, include_archived: bool = False) -> Challenge:
+def get_challenge(
+    session: Session, slug: str, include_archived: bool = False, pending: bool = False
+) -> Challenge:
+    """The challenge by slug. Archived ones only with `include_archived`; ones with no live
+    version yet (an upload being validated) only with `pending`."""
     challenge = session.scalar(select(Challenge).where(Challenge.slug == slug))
     if (
         challenge is None
-        or challenge.current_version is None
+        or (challenge.current_version is None and not pending)
         or (challenge.status is ChallengeStatus.ARCHIVED and not include_archived)
     ):
         raise NotFound(f"no challenge {slug!r}")
@@ -121,3 +125,10 @@ def get_open_challenge(session: Session, slug: str) -> Challenge:
 
 def spec_of(version: ChallengeVersion) -> ChallengeSpec:
     return ChallengeSpec.model_validate(version.content)
+
+
+def set_status(session: Session, slug: str, status: ChallengeStatus) -> Challenge:
+    """Archive (no new submissions, hidden from candidates) or restore a challenge."""
+    challenge = get_challenge(session, slug, include_archived=True)
+    challenge.status = status
+    return challenge

@@ -9,11 +9,11 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from grader.db.models import Challenge, Submission, SubmissionStatus, User, utcnow
-from grader.errors import InvalidSubmission, NotFound, SubmissionTooLarge
+from grader.errors import Conflict, InvalidSubmission, NotFound, SubmissionTooLarge
 from grader.services.challenges import get_open_challenge
 from worker.challenge import SOURCE_SUFFIXES, Files
 
@@ -178,3 +178,47 @@ def list_submissions(
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
     page = session.scalars(query.order_by(Submission.id.desc()).offset(offset).limit(limit)).all()
     return list(page), total
+
+
+def regrade(session: Session, submission_id: int, enqueue: Enqueue) -> Submission:
+    """Grade a finished submission again, against its challenge's current version (e.g. after
+    a suite was fixed). The previous result is replaced."""
+    submission = session.get(Submission, submission_id)
+    if submission is None:
+        raise NotFound(f"no submission {submission_id}")
+    if not submission.status.terminal:
+        raise Conflict(f"submission {submission_id} is {submission.status.value}; wait for it")
+    version_id = submission.challenge.current_version_id
+    now = utcnow()
+    updated = session.execute(
+        update(Submission)
+        .where(
+            Submission.id == submission_id,
+            Submission.attempts == submission.attempts,
+            Submission.status == submission.status,
+        )
+        .values(
+            status=SubmissionStatus.QUEUED,
+            attempts=submission.attempts + 1,
+            challenge_version_id=version_id,
+            verdict=None,
+            score=None,
+            max_score=None,
+            duration_ms=None,
+            result=None,
+            error=None,
+            started_at=None,
+            finished_at=None,
+            updated_at=now,
+        )
+        .execution_options(synchronize_session=False)
+    ).rowcount  # type: ignore[attr-defined]
+    session.commit()
+    if updated != 1:
+        raise Conflict(f"submission {submission_id} changed meanwhile; try again")
+    session.refresh(submission)
+    try:
+        enqueue(submission.id, submission.attempts)
+    except Exception:
+        log.exception("could not enqueue submission %s; the reaper will retry", submission.id)
+    return submission

@@ -26,17 +26,19 @@ from sqlalchemy import func, select
 from grader.config import REPO_ROOT
 from grader.db.models import Challenge, ChallengeStatus, Submission
 from grader.db.session import get_engine, get_sessionmaker
+from grader.processes import start_redis, terminate
 from grader.queue import RedisClient
 from worker.sandbox import connect, image_tag
 from worker.sandbox.runtime import LABEL, LABEL_OWNER
 
-REDIS_URL = "redis://127.0.0.1:6379/15"
+#: Used only when no redis-server binary is at hand to start a private one.
+SHARED_REDIS_URL = "redis://127.0.0.1:6379/15"
 PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 ADMIN = ("admin", "admin-password-1")
 HELLO = REPO_ROOT / "challenges" / "hello-world"
 ARCHIVED_SLUG = "hello-archived"
 #: Short reaper timings so a lost job is noticed within the test.
-REAPER_DEADLINE = 8
+REAPER_DEADLINE = 15
 
 
 def _free_port() -> int:
@@ -54,8 +56,23 @@ def docker_client() -> Iterator[docker.DockerClient]:
 
 
 @pytest.fixture(scope="session")
-def redis() -> Iterator[RedisClient]:
-    client = Redis.from_url(REDIS_URL)
+def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A private redis-server: concurrent runs of this suite (a CI checkout, a colleague) must
+    not share, flush or consume each other's queue. Without the binary: db 15 of the shared
+    server, flushed (never db 0)."""
+    if shutil.which("redis-server") is None:
+        yield SHARED_REDIS_URL
+        return
+    process, url = start_redis(tmp_path_factory.mktemp("redis"))
+    try:
+        yield url
+    finally:
+        terminate([process])
+
+
+@pytest.fixture(scope="session")
+def redis(redis_url: str) -> Iterator[RedisClient]:
+    client = Redis.from_url(redis_url)
     client.ping()  # no Redis: fail, the service cannot run without it
     yield client
     client.flushdb()
@@ -143,7 +160,7 @@ class Service:
     def start_worker(self) -> None:
         log = (self.logs / "worker.log").open("ab")
         self.worker = subprocess.Popen(
-            [sys.executable, "-m", "grader", "worker", "--count", "2"],
+            [sys.executable, "-m", "grader", "worker", "--count", "3"],
             env=self.env,
             stdout=log,
             stderr=subprocess.STDOUT,
@@ -178,7 +195,9 @@ def _catalog(root: Path) -> Path:
 
 
 def _sandbox_containers(client: docker.DockerClient) -> dict[str, dict[str, Any]]:
-    return {str(c.id): c.labels for c in client.containers.list(all=True, filters={"label": LABEL})}
+    # sparse: no per-container inspect, which races with other people's clean-ups (404)
+    found = client.containers.list(all=True, sparse=True, filters={"label": LABEL})
+    return {str(c.id): dict(c.attrs.get("Labels") or {}) for c in found}
 
 
 def _dead_owner(labels: dict[str, str]) -> bool:
@@ -197,6 +216,7 @@ def _dead_owner(labels: dict[str, str]) -> bool:
 @pytest.fixture(scope="session")
 def service(
     database_url: str,
+    redis_url: str,
     redis: RedisClient,
     docker_client: docker.DockerClient,
     tmp_path_factory: pytest.TempPathFactory,
@@ -208,7 +228,7 @@ def service(
     env = {
         **os.environ,
         "GRADER_DATABASE_URL": database_url,
-        "GRADER_REDIS_URL": REDIS_URL,
+        "GRADER_REDIS_URL": redis_url,
         "GRADER_SECRET_KEY": secrets.token_urlsafe(32),
         "GRADER_PORT": str(port),
         "GRADER_CHALLENGES_DIR": str(_catalog(work / "catalog")),

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import io
 import json
 import re
+import secrets
 import time
+import zipfile
 from typing import Any
 
 import pytest
@@ -401,3 +404,87 @@ def test_admin_regrades_a_finished_submission(service: Service) -> None:
         second = wait_final(admin, submission_id)
     assert second["attempts"] == first["attempts"] + 1
     assert (second["verdict"], second["score"]) == (first["verdict"], first["score"])
+
+
+def _zip(entries: dict[str, str]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, text in entries.items():
+            archive.writestr(name, text)
+    return buffer.getvalue()
+
+
+def _hello_as(slug: str, tests: dict[str, str] | None = None) -> bytes:
+    """hello-world under another slug, optionally with another hidden suite."""
+    entries = {
+        p.relative_to(HELLO).as_posix(): p.read_text()
+        for p in HELLO.rglob("*")
+        if p.is_file() and "__pycache__" not in p.parts
+    }
+    entries["challenge.toml"] = entries["challenge.toml"].replace(
+        'slug = "hello-world"', f'slug = "{slug}"'
+    )
+    if tests is not None:
+        entries = {k: v for k, v in entries.items() if not k.startswith("tests/")}
+        entries.update({f"tests/{name}": text for name, text in tests.items()})
+    return _zip({f"{slug}/{name}": text for name, text in entries.items()})
+
+
+def _wait_version(http: Any, slug: str, seconds: float = 180) -> dict[str, Any]:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        versions = http.get(f"/api/v1/challenges/{slug}/versions").json()
+        if versions[-1]["status"] != "pending":
+            return dict(versions[-1])
+        time.sleep(1)
+    raise AssertionError(f"{slug} still pending after {seconds} s")
+
+
+def test_uploaded_challenge_goes_live_only_after_validation(service: Service) -> None:
+    slug = f"up-{secrets.token_hex(3)}"
+    _, token = service.new_candidate()
+    with service.client(service.admin_token) as admin, service.client(token) as http:
+        files = {"file": (f"{slug}.zip", _hello_as(slug), "application/zip")}
+        assert http.post("/api/v1/challenges", files=files).status_code == 403
+        created = admin.post("/api/v1/challenges", files=files)
+        assert created.status_code == 202, created.text
+        assert created.json()["status"] == "pending"
+        assert http.get(f"/api/v1/challenges/{slug}").status_code == 404  # not live yet
+        assert submit(http, SOLUTION, slug).status_code == 404
+        version = _wait_version(admin, slug)
+        assert version["status"] == "live", version
+        assert http.get(f"/api/v1/challenges/{slug}").status_code == 200
+        final = wait_final(http, submit(http, SOLUTION, slug).json()["id"])
+    assert final["score"] == 100
+
+
+def test_uploaded_challenge_with_a_weak_suite_is_rejected(service: Service) -> None:
+    slug = f"weak-{secrets.token_hex(3)}"
+    weak = {"test_hello.py": "def test_anything(client):\n    assert True\n"}
+    with service.client(service.admin_token) as admin:
+        files = {"file": (f"{slug}.zip", _hello_as(slug, weak), "application/zip")}
+        created = admin.post("/api/v1/challenges", files=files)
+        assert created.status_code == 202, created.text
+        version = _wait_version(admin, slug)
+    assert version["status"] == "rejected"
+    assert version["problems"], "a rejection must say why"
+    _, token = service.new_candidate()
+    with service.client(token) as http:
+        assert http.get(f"/api/v1/challenges/{slug}").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("name", "payload", "status"),
+    [
+        ("escape.zip", _zip({"../challenge.toml": "x"}), 422),
+        ("text.zip", b"not an archive", 422),
+        ("broken.zip", _zip({"challenge.toml": 'slug = "x"'}), 422),
+        ("huge.zip", b"PK\x03\x04" + b"0" * (3 * 1024 * 1024), 413),
+    ],
+)
+def test_bad_challenge_archives_are_refused(
+    service: Service, name: str, payload: bytes, status: int
+) -> None:
+    with service.client(service.admin_token) as admin:
+        response = admin.post("/api/v1/challenges", files={"file": (name, payload)})
+    assert response.status_code == status, response.text

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, UploadFile, status
+from sqlalchemy import select
 
-from grader.api.deps import CurrentPrincipal, SessionDep
-from grader.api.schemas import ChallengeDetail, ChallengeSummary
-from grader.services import challenges
+from grader.api.deps import AdminUser, CurrentPrincipal, RedisDep, SessionDep, SettingsDep
+from grader.api.schemas import ChallengeDetail, ChallengeSummary, ChallengeVersionOut
+from grader.db.models import ChallengeStatus, ChallengeVersion
+from grader.queue import enqueue_validation, grading_queue
+from grader.services import challenges, uploads
 
 router = APIRouter(prefix="/challenges", tags=["challenges"])
 
@@ -21,3 +24,45 @@ def read_challenge(slug: str, principal: CurrentPrincipal, session: SessionDep) 
     return ChallengeDetail.of(
         challenges.get_challenge(session, slug, include_archived=principal.is_admin)
     )
+
+
+@router.post("/{slug}/archive")
+def archive_challenge(slug: str, _: AdminUser, session: SessionDep) -> ChallengeSummary:
+    """Stop taking submissions; existing ones keep their results."""
+    challenge = challenges.set_status(session, slug, ChallengeStatus.ARCHIVED)
+    session.commit()
+    return ChallengeSummary.of(challenge)
+
+
+@router.post("/{slug}/restore")
+def restore_challenge(slug: str, _: AdminUser, session: SessionDep) -> ChallengeSummary:
+    challenge = challenges.set_status(session, slug, ChallengeStatus.ACTIVE)
+    session.commit()
+    return ChallengeSummary.of(challenge)
+
+
+@router.post("", status_code=status.HTTP_202_ACCEPTED)
+def upload_challenge(
+    file: UploadFile, _: AdminUser, session: SessionDep, redis: RedisDep, settings: SettingsDep
+) -> ChallengeVersionOut:
+    """Upload a challenge folder as .zip or .tar.gz. It is stored as a pending version and goes
+    live only once a worker has proven its suite (reference 100, starter and mutants less)."""
+    data = file.file.read(settings.max_upload_bytes + 1)
+    limits = uploads.ArchiveLimits(settings.max_upload_bytes, settings.max_unpacked_bytes)
+    spec = uploads.load_uploaded(uploads.read_archive(data, limits))
+    queue = grading_queue(redis, settings.job_timeout_seconds)
+    version = uploads.add_pending_version(
+        session, spec, lambda version_id: enqueue_validation(queue, version_id)
+    )
+    return ChallengeVersionOut.of(spec.slug, version)
+
+
+@router.get("/{slug}/versions")
+def list_versions(slug: str, _: AdminUser, session: SessionDep) -> list[ChallengeVersionOut]:
+    challenge = challenges.get_challenge(session, slug, include_archived=True, pending=True)
+    versions = session.scalars(
+        select(ChallengeVersion)
+        .where(ChallengeVersion.challenge_id == challenge.id)
+        .order_by(ChallengeVersion.number)
+    )
+    return [ChallengeVersionOut.of(slug, v) for v in versions]

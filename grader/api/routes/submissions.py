@@ -9,7 +9,14 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response, status
 from starlette.concurrency import run_in_threadpool
 
-from grader.api.deps import BodyLimit, CurrentPrincipal, RedisDep, SessionDep, SettingsDep
+from grader.api.deps import (
+    AdminUser,
+    BodyLimit,
+    CurrentPrincipal,
+    RedisDep,
+    SessionDep,
+    SettingsDep,
+)
 from grader.api.schemas import SubmissionCreate, SubmissionDetail, SubmissionOut, SubmissionPage
 from grader.config import Settings
 from grader.db.models import SubmissionStatus
@@ -88,3 +95,14 @@ def _load(settings: Settings, submission_id: int, reader: Submitter) -> Submissi
     with get_sessionmaker(settings.database_url)() as session:
         submission = service.get_submission(session, submission_id, reader)
         return SubmissionDetail.of(submission, reader.sees_all)
+
+
+@router.post("/{submission_id}/regrade", status_code=status.HTTP_202_ACCEPTED)
+def regrade_submission(
+    submission_id: int, _: AdminUser, session: SessionDep, redis: RedisDep, settings: SettingsDep
+) -> SubmissionOut:
+    queue = grading_queue(redis, settings.job_timeout_seconds)
+    submission = service.regrade(
+        session, submission_id, lambda sid, attempt: enqueue_grading(queue, sid, attempt)
+    )
+    return SubmissionOut.of(submission, staff=True)
