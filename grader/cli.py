@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -196,9 +197,12 @@ def challenges_validate(
     slugs: Annotated[
         list[str] | None, typer.Argument(help="Slugs or folders; default: all.")
     ] = None,
+    jobs: Annotated[int, typer.Option(help="Gradings at a time.")] = 2,
+    pool: Annotated[int, typer.Option(help="Warm sandbox slots kept ready (0: none).")] = 2,
 ) -> None:
-    """Grade reference, starter and mutants; exit 1 if any suite is not proven."""
+    """Grade reference, alternatives, starter and mutants; exit 1 if any suite is not proven."""
     from grader.services.validation import validate_challenge
+    from worker.sandbox.pool import SlotPool
 
     root = get_settings().challenges_dir
     names = slugs or sorted(p.name for p in root.iterdir() if (p / "challenge.toml").is_file())
@@ -209,17 +213,21 @@ def challenges_validate(
         raise _fail(str(exc)) from exc
     table = Table("challenge", "reference", "alternatives", "starter", "mutants caught", "status")
     failed = False
-    with Progress(
-        SpinnerColumn(),
-        TextColumn("{task.description}"),
-        TimeElapsedColumn(),
-        console=err_console,
-        transient=True,
-    ) as progress:
+    warm = SlotPool(sandbox, size=pool)
+    with (
+        Progress(
+            SpinnerColumn(),
+            TextColumn("{task.description}"),
+            TimeElapsedColumn(),
+            console=err_console,
+            transient=True,
+        ) as progress,
+        contextlib.closing(warm),
+    ):
         task = progress.add_task("validating", total=len(specs))
         for spec in specs:
             report = validate_challenge(
-                sandbox, spec, lambda text: progress.update(task, description=text)
+                sandbox, spec, lambda text: progress.update(task, description=text), jobs
             )
             progress.advance(task)
             failed |= not report.ok

@@ -5,9 +5,10 @@ so nothing ships without it."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
-from worker.challenge import Challenge
+from worker.challenge import Challenge, Files
 from worker.result import GradeResult, Verdict
 from worker.sandbox import Sandbox
 
@@ -34,19 +35,31 @@ class ValidationReport:
 
 
 def validate_challenge(
-    sandbox: Sandbox, challenge: Challenge, progress: Callable[[str], None] = lambda _: None
+    sandbox: Sandbox,
+    challenge: Challenge,
+    progress: Callable[[str], None] = lambda _: None,
+    jobs: int = 1,
 ) -> ValidationReport:
-    progress(f"{challenge.slug}: reference")
-    reference = sandbox.grade(challenge, challenge.solution)
-    progress(f"{challenge.slug}: starter")
-    starter = sandbox.grade(challenge, challenge.starter)
+    """Grade every answer the challenge carries, `jobs` at a time (each in its own slot)."""
+    answers: list[tuple[str, Files]] = [
+        ("reference", challenge.solution),
+        ("starter", challenge.starter),
+        *((f"mutant {name}", files) for name, files in challenge.mutants.items()),
+        *((f"alternative {name}", files) for name, files in challenge.alternatives.items()),
+    ]
+
+    def grade(answer: tuple[str, Files]) -> GradeResult:
+        progress(f"{challenge.slug}: {answer[0]}")
+        return sandbox.grade(challenge, answer[1])
+
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as executor:
+        graded = dict(
+            zip((label for label, _ in answers), executor.map(grade, answers), strict=True)
+        )
+    reference, starter = graded["reference"], graded["starter"]
     report = ValidationReport(challenge.slug, reference, starter)
-    for name, files in challenge.mutants.items():
-        progress(f"{challenge.slug}: mutant {name}")
-        report.mutants[name] = sandbox.grade(challenge, files)
-    for name, files in challenge.alternatives.items():
-        progress(f"{challenge.slug}: alternative {name}")
-        report.alternatives[name] = sandbox.grade(challenge, files)
+    report.mutants = {name: graded[f"mutant {name}"] for name in challenge.mutants}
+    report.alternatives = {name: graded[f"alternative {name}"] for name in challenge.alternatives}
 
     problems = report.problems
     if reference.verdict is not Verdict.PASSED or reference.score != MAX_SCORE:

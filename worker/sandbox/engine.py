@@ -18,7 +18,7 @@ import queue
 import threading
 import time
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import docker
 import docker.errors
@@ -30,6 +30,9 @@ from worker.sandbox import runtime
 from worker.sandbox.errors import SandboxError
 from worker.sandbox.harness.protocol import APP_ERROR_MARKER, EXIT_APP_LOAD_FAILED, encode
 from worker.sandbox.limits import Limits
+
+if TYPE_CHECKING:
+    from worker.sandbox.pool import SlotPool
 
 log = logging.getLogger(__name__)
 
@@ -390,9 +393,14 @@ class Sandbox:
         self.client = client
         self.image = image
         self.defaults = defaults or Limits()
+        self.pool: SlotPool | None = None
+        """Set by a `SlotPool` built on this sandbox: gradings then take warm slots from it."""
 
     def new_slot(self) -> Slot:
         return Slot(self.client, self.image, self.defaults)
+
+    def acquire_slot(self) -> Slot:
+        return self.pool.acquire() if self.pool is not None else self.new_slot()
 
     def grade(self, challenge: Challenge, files: Files, slot: Slot | None = None) -> GradeResult:
         """Grade `files` against `challenge`'s hidden suite; never raises for the candidate's code.
@@ -401,7 +409,7 @@ class Sandbox:
         """
         started = time.monotonic()
         try:
-            slot = slot or self.new_slot()
+            slot = slot or self.acquire_slot()
         except (docker.errors.DockerException, OSError, SandboxError) as exc:
             return internal_error(f"could not start the sandbox: {exc}", started)
         try:

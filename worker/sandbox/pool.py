@@ -33,6 +33,7 @@ class SlotPool:
         self._wake = threading.Event()
         self._closed = threading.Event()
         self._thread: threading.Thread | None = None
+        sandbox.pool = self
         if size > 0:
             self._thread = threading.Thread(target=self._refill, daemon=True, name="slot-pool")
             self._thread.start()
@@ -46,7 +47,7 @@ class SlotPool:
             return slot
         if slot is not None:
             slot.destroy()
-        return self.sandbox.new_slot()
+        return self.sandbox.new_slot()  # never acquire_slot(): that would come back here
 
     @property
     def ready(self) -> int:
@@ -66,6 +67,8 @@ class SlotPool:
         self._wake.set()
 
     def close(self) -> None:
+        if self.sandbox.pool is self:
+            self.sandbox.pool = None
         self._closed.set()
         self._wake.set()
         if self._thread is not None:
