@@ -50,3 +50,14 @@ def test_transport_and_shape_errors_read_as_api_behaviour(
     exc: BaseException, expected: str
 ) -> None:
     assert describe_failure(exc, timeout=10).startswith(expected)
+
+
+def test_websocket_failures_read_as_api_behaviour() -> None:
+    from websockets.exceptions import ConnectionClosedError
+    from websockets.frames import Close
+
+    closed = ConnectionClosedError(Close(1008, "policy"), None)
+    assert describe_failure(closed, timeout=10) == "the app closed the WebSocket (code 1008)"
+    assert describe_failure(TimeoutError(), timeout=10) == (
+        "the app sent nothing on the WebSocket in time"
+    )

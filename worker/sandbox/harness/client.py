@@ -78,12 +78,13 @@ class WebSocketSession:
     def send_json(self, data: Any) -> None:
         self._connection.send(json.dumps(data))
 
-    def receive_text(self) -> str:
-        message = self._connection.recv(timeout=self._timeout)
+    def receive_text(self, timeout: float | None = None) -> str:
+        """The next message; `timeout` (seconds) defaults to the request timeout."""
+        message = self._connection.recv(timeout=self._timeout if timeout is None else timeout)
         return message if isinstance(message, str) else message.decode()
 
-    def receive_json(self) -> Any:
-        return json.loads(self.receive_text())
+    def receive_json(self, timeout: float | None = None) -> Any:
+        return json.loads(self.receive_text(timeout))
 
     def close(self, code: int = 1000) -> None:
         self._connection.close(code)
@@ -109,11 +110,18 @@ class AppClient(httpx.Client):
         target = request.url.raw_path.decode("ascii", "replace")
         self._trail.append(f"{request.method} {target} -> {response.status_code}")
 
-    def websocket_connect(self, path: str, **kwargs: Any) -> WebSocketSession:
-        url = f"ws://{APP_HOST}:{APP_PORT}{path}"
-        headers = kwargs.pop("headers", None)
-        connection = ws_connect(
-            url, additional_headers=headers, open_timeout=self._ws_timeout, user_agent_header=None
-        )
+    def websocket_connect(
+        self,
+        path: str,
+        headers: dict[str, str] | None = None,
+        subprotocols: list[str] | None = None,
+    ) -> WebSocketSession:
         self._trail.append(f"WEBSOCKET {path}")
+        connection = ws_connect(
+            f"ws://{APP_HOST}:{APP_PORT}{path}",
+            additional_headers=headers,
+            subprotocols=subprotocols,  # type: ignore[arg-type]
+            open_timeout=self._ws_timeout,
+            user_agent_header=USER_AGENT,
+        )
         return WebSocketSession(connection, self._ws_timeout)

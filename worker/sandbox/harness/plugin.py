@@ -23,6 +23,7 @@ from typing import IO, Any
 
 import httpx
 import pytest
+from websockets.exceptions import ConnectionClosed, InvalidStatus
 
 from .client import AppClient, ResponseTooLarge
 from .protocol import APP_HOST, APP_PORT, DATA_DIR, read_message, write_message
@@ -126,6 +127,12 @@ def describe_failure(exc: BaseException, timeout: float) -> str:
         return "the app is not reachable (it may have crashed or closed the connection)"
     if isinstance(exc, ResponseTooLarge):
         return str(exc)
+    if isinstance(exc, InvalidStatus):
+        return f"the WebSocket handshake was refused (HTTP {exc.response.status_code})"
+    if isinstance(exc, ConnectionClosed):
+        return f"the app closed the WebSocket (code {exc.rcvd.code if exc.rcvd else 'none'})"
+    if isinstance(exc, TimeoutError):
+        return "the app sent nothing on the WebSocket in time"
     if isinstance(exc, json.JSONDecodeError):
         return "the response body is not valid JSON"
     if isinstance(exc, KeyError):
