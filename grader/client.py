@@ -26,8 +26,9 @@ def auth_headers(token: str) -> dict[str, str]:
 
 class GraderClient:
     def __init__(self, url: str, token: str, timeout: float = 30.0) -> None:
-        self.http = httpx.Client(base_url=url.rstrip("/"), headers=auth_headers(token),
-                                 timeout=timeout)
+        self.http = httpx.Client(
+            base_url=url.rstrip("/"), headers=auth_headers(token), timeout=timeout
+        )
 
     def __enter__(self) -> GraderClient:
         return self
@@ -50,16 +51,21 @@ class GraderClient:
         return body
 
     def submit(self, challenge: str, files: Files) -> dict[str, Any]:
-        return self._call("POST", "/api/v1/submissions", json={"challenge": challenge,
-                                                               "files": files})
+        return self._call(
+            "POST", "/api/v1/submissions", json={"challenge": challenge, "files": files}
+        )
 
     def wait(
         self, submission_id: int, on_update: Callable[[dict[str, Any]], None], poll: float = 10.0
     ) -> dict[str, Any]:
         """Long-poll until the submission's status is final."""
         while True:
-            submission = self._call("GET", f"/api/v1/submissions/{submission_id}",
-                                    params={"wait": poll}, timeout=poll + 30)
+            submission = self._call(
+                "GET",
+                f"/api/v1/submissions/{submission_id}",
+                params={"wait": poll},
+                timeout=poll + 30,
+            )
             on_update(submission)
             if submission["status"] in TERMINAL:
                 return submission

@@ -69,6 +69,15 @@ class Settings(BaseSettings):
     max_unpacked_bytes: int = Field(
         default=8 * 1024 * 1024, ge=1024, description="Most bytes a challenge archive unpacks to."
     )
+    callback_secret: SecretStr | None = Field(
+        default=None,
+        description="Signs result callbacks (HMAC-SHA256); unset: submissions may not ask for one.",
+    )
+    callback_allow_private: bool = Field(
+        default=False,
+        description="Allow callbacks to loopback/private addresses (tests, one-machine setups).",
+    )
+    callback_attempts: int = Field(default=5, ge=1, description="Deliveries tried per callback.")
     max_wait_seconds: float = Field(
         default=60.0, ge=0, description="Longest `?wait=` long-poll on a submission."
     )

@@ -16,6 +16,7 @@ else:
 QUEUE_NAME = "grading"
 JOB_FUNCTION = "worker.jobs.grade_submission"
 VALIDATION_FUNCTION = "worker.jobs.validate_challenge_version"
+CALLBACK_FUNCTION = "worker.jobs.deliver_callback"
 
 
 def grading_queue(redis: RedisClient, job_timeout: int) -> Queue:
@@ -43,4 +44,16 @@ def enqueue_validation(queue: Queue, version_id: int) -> None:
         result_ttl=0,
         failure_ttl=24 * 3600,
         description=f"validate challenge version {version_id}",
+    )
+
+
+def enqueue_callback(queue: Queue, submission_id: int) -> None:
+    """Tell the submission's callback URL its final status (the job retries with backoff)."""
+    queue.enqueue_call(
+        CALLBACK_FUNCTION,
+        args=(submission_id,),
+        job_id=f"callback-{submission_id}",
+        result_ttl=0,
+        failure_ttl=24 * 3600,
+        description=f"callback for submission {submission_id}",
     )

@@ -6,12 +6,14 @@ from __future__ import annotations
 import logging
 import time
 
+import httpx
 from redis import Redis
 
 from grader.config import get_settings
-from grader.db.models import ChallengeVersion, Submission, VersionStatus
+from grader.db.models import ChallengeVersion, Submission, VersionStatus, utcnow
 from grader.db.session import session_scope
-from grader.queue import enqueue_grading, grading_queue
+from grader.queue import enqueue_callback, enqueue_grading, grading_queue
+from grader.services import callbacks
 from grader.services.challenges import spec_of
 from grader.services.grading import Recorded, claim, record
 from grader.services.uploads import finish_validation
@@ -34,6 +36,7 @@ def grade_submission(submission_id: int) -> str:
         assert submission is not None
         spec = spec_of(submission.challenge_version)
         files = dict(submission.files)
+        callback_url = submission.callback_url
     started = time.monotonic()
     try:
         sandbox = Sandbox(
@@ -61,6 +64,8 @@ def grade_submission(submission_id: int) -> str:
             settings.max_attempts,
             lambda sid, attempt: enqueue_grading(queue, sid, attempt),
         )
+    if outcome in (Recorded.COMPLETED, Recorded.GAVE_UP) and callback_url:
+        enqueue_callback(queue, submission_id)
     if outcome is not Recorded.COMPLETED:
         log.warning(
             "submission %s attempt %s: %s (%s)",
@@ -103,3 +108,35 @@ def validate_challenge_version(version_id: int) -> str:
     with session_scope(settings.database_url) as session:
         finish_validation(session, version_id, report.problems)
     return "live" if report.ok else f"rejected: {report.problems}"
+
+
+def deliver_callback(submission_id: int) -> str:
+    """POST the final status to the submission's callback URL, retrying with backoff."""
+    settings = get_settings()
+    if settings.callback_secret is None:
+        return "skipped: GRADER_CALLBACK_SECRET is not set"
+    with session_scope(settings.database_url) as session:
+        submission = session.get(Submission, submission_id)
+        if submission is None or not submission.callback_url:
+            return "skipped: no callback"
+        if submission.callback_delivered_at is not None:
+            return "skipped: delivered already"
+        url, body = submission.callback_url, callbacks.body_of(submission)
+    secret = settings.callback_secret.get_secret_value()
+    error = ""
+    for attempt in range(settings.callback_attempts):
+        if attempt:
+            time.sleep(min(2.0**attempt, 60.0))
+        try:
+            callbacks.check_url(url, settings.callback_allow_private)  # DNS may have changed
+            callbacks.deliver(url, body, secret)
+        except (httpx.HTTPError, callbacks.CallbackRefused) as exc:
+            error = str(exc)
+            log.warning("callback for submission %s failed: %s", submission_id, error)
+            continue
+        with session_scope(settings.database_url) as session:
+            delivered = session.get(Submission, submission_id)
+            assert delivered is not None
+            delivered.callback_delivered_at = utcnow()
+        return "delivered"
+    raise RuntimeError(f"callback for submission {submission_id} not delivered: {error}")

@@ -148,6 +148,11 @@ class ChallengeVersionOut(BaseModel):
 class SubmissionCreate(BaseModel):
     challenge: str = Field(description="The challenge's slug.", max_length=100)
     files: dict[str, str] = Field(description="Relative path -> UTF-8 text; main.py required.")
+    callback_url: str | None = Field(
+        default=None,
+        description="POSTed a signed JSON summary once the grading is final "
+        "(see grader.services.callbacks).",
+    )
 
 
 class SubmissionOut(BaseModel):

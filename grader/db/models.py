@@ -175,6 +175,10 @@ class Submission(Base):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
     started_at: Mapped[datetime | None]
     finished_at: Mapped[datetime | None]
+    callback_url: Mapped[str | None] = mapped_column(
+        String(2000), doc="Told the final status, signed (grader.services.callbacks)."
+    )
+    callback_delivered_at: Mapped[datetime | None]
 
     challenge: Mapped[Challenge] = relationship()
     challenge_version: Mapped[ChallengeVersion] = relationship()

@@ -1,4 +1,4 @@
-"""The reaper loop: the database, not RedisClient, decides which gradings are owed."""
+"""The reaper loop: the database, not Redis, decides which gradings are owed."""
 
 from __future__ import annotations
 
@@ -7,8 +7,9 @@ import threading
 from datetime import timedelta
 
 from grader.config import Settings
+from grader.db.models import Submission
 from grader.db.session import session_scope
-from grader.queue import RedisClient, enqueue_grading, grading_queue
+from grader.queue import RedisClient, enqueue_callback, enqueue_grading, grading_queue
 from grader.services.grading import ReapReport, reap
 
 log = logging.getLogger(__name__)
@@ -23,6 +24,12 @@ def reap_once(settings: Settings, redis: RedisClient) -> ReapReport:
             settings.max_attempts,
             lambda submission_id, attempt: enqueue_grading(queue, submission_id, attempt),
         )
+    if report.gave_up:
+        with session_scope(settings.database_url) as session:
+            for submission_id in report.gave_up:
+                submission = session.get(Submission, submission_id)
+                if submission is not None and submission.callback_url:
+                    enqueue_callback(queue, submission_id)
     if report.requeued or report.gave_up:
         log.warning("reaper: re-enqueued %s, gave up on %s", report.requeued, report.gave_up)
     return report

@@ -109,6 +109,7 @@ def create_submission(
     files: Mapping[str, Any],
     rules: SubmissionRules,
     enqueue: Enqueue,
+    callback_url: str | None = None,
 ) -> Submission:
     """Store a valid submission as queued, commit, then enqueue its first attempt.
 
@@ -125,6 +126,7 @@ def create_submission(
         challenge_id=challenge.id,
         challenge_version_id=challenge.current_version_id,
         files=clean,
+        callback_url=callback_url,
         status=SubmissionStatus.QUEUED,
         attempts=1,
         created_at=now,

@@ -39,6 +39,7 @@ HELLO = REPO_ROOT / "challenges" / "hello-world"
 ARCHIVED_SLUG = "hello-archived"
 #: Short reaper timings so a lost job is noticed within the test.
 REAPER_DEADLINE = 15
+CALLBACK_SECRET = "e2e callback secret, thirty-two bytes or more"
 
 
 def _free_port() -> int:
@@ -194,6 +195,20 @@ def _catalog(root: Path) -> Path:
     return root
 
 
+def _processes_with(marker: bytes) -> list[str]:
+    """Command lines of live processes whose environment holds `marker` (our children)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            if marker in (entry / "environ").read_bytes().split(b"\0"):
+                found.append((entry / "cmdline").read_bytes().replace(b"\0", b" ").decode())
+        except OSError:
+            continue  # gone meanwhile, or not ours to read
+    return found
+
+
 def _sandbox_containers(client: docker.DockerClient) -> dict[str, dict[str, Any]]:
     # sparse: no per-container inspect, which races with other people's clean-ups (404)
     found = client.containers.list(all=True, sparse=True, filters={"label": LABEL})
@@ -237,6 +252,10 @@ def service(
         "GRADER_MAX_ATTEMPTS": "5",
         "GRADER_RATE_LIMIT_PER_MINUTE": "10",
         "GRADER_API_URL": f"http://127.0.0.1:{port}",
+        # Pinned: the tag is hashed from the harness, which colleagues may be editing meanwhile.
+        "GRADER_SANDBOX_IMAGE": image_tag(),
+        "GRADER_CALLBACK_SECRET": CALLBACK_SECRET,
+        "GRADER_CALLBACK_ALLOW_PRIVATE": "true",
     }
     svc = Service(
         url=f"http://127.0.0.1:{port}", database_url=database_url, env=env, logs=work, redis=redis
@@ -267,6 +286,11 @@ def service(
         _stop(svc.server)
         server_log.close()
     assert svc.worker is None
+    marker = f"GRADER_DATABASE_URL={database_url}".encode()
+    deadline = time.monotonic() + 15  # rq workers finish their warm shutdown on their own
+    while (stray := _processes_with(marker)) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not stray, f"processes left running: {stray}"
     leftover = {
         cid: labels
         for cid, labels in _sandbox_containers(docker_client).items()

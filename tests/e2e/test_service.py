@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import io
 import json
+import queue
 import re
 import secrets
+import threading
 import time
 import zipfile
-from typing import Any
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any, ClassVar
 
 import pytest
 
-from tests.e2e.conftest import ARCHIVED_SLUG, HELLO, REAPER_DEADLINE, Service
+from grader.services.callbacks import SIGNATURE_HEADER, verify
+from tests.e2e.conftest import ARCHIVED_SLUG, CALLBACK_SECRET, HELLO, REAPER_DEADLINE, Service
 from worker.challenge import load_challenge
 
 pytestmark = pytest.mark.docker
@@ -247,6 +251,11 @@ BAD_INPUTS: list[tuple[str, Any, int]] = [
         "invalid UTF-8 bytes",
         b'{"challenge": "hello-world", "files": {"main.py": "x = \xff\xfe"}}',
         400,
+    ),
+    (
+        "callback not http",
+        {"challenge": "hello-world", "files": {"main.py": APP}, "callback_url": "ftp://x/y"},
+        422,
     ),
     (
         "body over the request cap",
@@ -488,3 +497,38 @@ def test_bad_challenge_archives_are_refused(
     with service.client(service.admin_token) as admin:
         response = admin.post("/api/v1/challenges", files={"file": (name, payload)})
     assert response.status_code == status, response.text
+
+
+class _Receiver(BaseHTTPRequestHandler):
+    received: ClassVar[queue.Queue[tuple[bytes, str]]] = queue.Queue()
+
+    def do_POST(self) -> None:
+        body = self.rfile.read(int(self.headers["Content-Length"]))
+        self.received.put((body, self.headers.get(SIGNATURE_HEADER, "")))
+        self.send_response(204)
+        self.end_headers()
+
+    def log_message(self, *_: Any) -> None:
+        pass
+
+
+def test_result_callback_is_signed_and_delivered(service: Service) -> None:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Receiver)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/hook"
+        _, token = service.new_candidate()
+        with service.client(token) as http:
+            body = {"challenge": "hello-world", "files": WRONG, "callback_url": url}
+            created = http.post("/api/v1/submissions", json=body)
+            assert created.status_code == 202, created.text
+            final = wait_final(http, created.json()["id"])
+        raw, signature = _Receiver.received.get(timeout=60)
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert verify(CALLBACK_SECRET, raw, signature)
+    document = json.loads(raw)
+    assert document["id"] == final["id"] and document["status"] == "completed"
+    assert document["score"] == final["score"] < 100

@@ -22,7 +22,7 @@ from grader.config import Settings
 from grader.db.models import SubmissionStatus
 from grader.db.session import get_sessionmaker
 from grader.queue import enqueue_grading, grading_queue
-from grader.services import ratelimit
+from grader.services import callbacks, ratelimit
 from grader.services import submissions as service
 from grader.services.submissions import SubmissionFilter, SubmissionRules, Submitter
 
@@ -41,6 +41,11 @@ def create_submission(
     response: Response,
 ) -> SubmissionOut:
     ratelimit.hit(redis, principal.rate_subject, settings.rate_limit_per_minute)
+    callback_url = None
+    if body.callback_url is not None:
+        if settings.callback_secret is None:
+            raise callbacks.CallbackRefused("callbacks are not enabled on this server")
+        callback_url = callbacks.check_url(body.callback_url, settings.callback_allow_private)
     queue = grading_queue(redis, settings.job_timeout_seconds)
     submission = service.create_submission(
         session,
@@ -49,6 +54,7 @@ def create_submission(
         body.files,
         SubmissionRules(settings.max_files, settings.max_submission_bytes),
         lambda submission_id, attempt: enqueue_grading(queue, submission_id, attempt),
+        callback_url,
     )
     response.headers["Location"] = f"/api/v1/submissions/{submission.id}"
     return SubmissionOut.of(submission, principal.submitter.sees_all)
