@@ -14,7 +14,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, ClassVar
 
 import pytest
+from rq import Queue
+from rq.job import JobStatus
 
+from grader.queue import JOB_FUNCTION, QUEUE_NAME
 from grader.services.callbacks import SIGNATURE_HEADER, verify
 from tests.e2e.conftest import ARCHIVED_SLUG, CALLBACK_SECRET, HELLO, REAPER_DEADLINE, Service
 from worker.challenge import load_challenge
@@ -532,3 +535,20 @@ def test_result_callback_is_signed_and_delivered(service: Service) -> None:
     document = json.loads(raw)
     assert document["id"] == final["id"] and document["status"] == "completed"
     assert document["score"] == final["score"] < 100
+
+
+def test_a_duplicate_job_never_writes_a_second_result(service: Service) -> None:
+    _, token = service.new_candidate()
+    with service.client(token) as http:
+        first = wait_final(http, submit(http, WRONG).json()["id"])
+    duplicate = Queue(QUEUE_NAME, connection=service.redis).enqueue_call(
+        JOB_FUNCTION, args=(first["id"],), result_ttl=300
+    )
+    deadline = time.monotonic() + 60
+    while duplicate.get_status(refresh=True) not in (JobStatus.FINISHED, JobStatus.FAILED):
+        assert time.monotonic() < deadline, "the duplicate job never ran"
+        time.sleep(0.2)
+    assert str(duplicate.return_value()).startswith("skipped")
+    with service.client(token) as http:
+        after = http.get(f"/api/v1/submissions/{first['id']}").json()
+    assert after == first
