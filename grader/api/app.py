@@ -15,6 +15,7 @@ from redis import Redis
 from grader import errors
 from grader.api.routes import admin, auth, challenges, health, submissions
 from grader.config import Settings, get_settings
+from grader.db.migrate import require_schema
 from grader.db.session import session_scope
 from grader.metrics import GradingCollector, HttpMetrics
 from grader.services.challenges import sync_catalog
@@ -45,6 +46,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        require_schema(settings.database_url)
         with session_scope(settings.database_url) as session:
             report = sync_catalog(session, settings.challenges_dir)
         log.info(

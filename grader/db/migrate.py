@@ -6,6 +6,10 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+
+from grader.db.session import get_engine
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
@@ -19,3 +23,19 @@ def alembic_config(url: str) -> Config:
 
 def upgrade(url: str, revision: str = "head") -> None:
     command.upgrade(alembic_config(url), revision)
+
+
+class SchemaOutdated(RuntimeError):
+    """The database is not at the code's schema revision."""
+
+
+def require_schema(url: str) -> None:
+    """Refuse to serve on a database the migrations have not reached, saying what to run."""
+    head = ScriptDirectory.from_config(alembic_config(url)).get_current_head()
+    with get_engine(url).connect() as connection:
+        current = MigrationContext.configure(connection).get_current_revision()
+    if current != head:
+        raise SchemaOutdated(
+            f"the database at {get_engine(url).url!r} is at schema revision {current or 'none'}, "
+            f"the code needs {head}: run `grader db upgrade`"
+        )
