@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import queue
 import re
 import secrets
+import signal
 import threading
 import time
 import zipfile
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any, ClassVar
 
 import pytest
@@ -552,3 +555,42 @@ def test_a_duplicate_job_never_writes_a_second_result(service: Service) -> None:
     with service.client(token) as http:
         after = http.get(f"/api/v1/submissions/{first['id']}").json()
     assert after == first
+
+
+def test_a_worker_killed_mid_grading_is_recovered(service: Service) -> None:
+    """SIGKILL every worker process while a grading runs: the submission stays `running` until
+    the reaper re-enqueues it; the restarted worker removes the dead grading's containers."""
+    slow = {"main.py": "import time\ntime.sleep(6)\n" + SOLUTION["main.py"]}
+    _, token = service.new_candidate()
+    with service.client(token) as http:
+        submission_id = submit(http, slow).json()["id"]
+        deadline = time.monotonic() + 60
+        while http.get(f"/api/v1/submissions/{submission_id}").json()["status"] != "running":
+            assert time.monotonic() < deadline, "the grading never started"
+            time.sleep(0.1)
+    assert service.worker is not None
+    for pid in _process_tree(service.worker.pid):
+        os.kill(pid, signal.SIGKILL)  # the pool, its rq workers and the grading horse
+    service.worker.wait()
+    service.worker = None
+    service.start_worker()
+    with service.client(token) as http:
+        final = wait_final(http, submission_id, seconds=REAPER_DEADLINE + 90)
+    assert final["status"] == "completed" and final["score"] == 100, final
+    assert final["attempts"] >= 2
+
+
+def _process_tree(root: int) -> list[int]:
+    """`root` and all its descendants (rq workers leave the process group, so no killpg)."""
+    parents: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            parents[int(entry.name)] = int(stat.rsplit(")", 1)[1].split()[1])
+    tree = [root]
+    for pid in tree:
+        tree += [child for child, parent in parents.items() if parent == pid]
+    return tree
