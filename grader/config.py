@@ -95,6 +95,13 @@ class Settings(BaseSettings):
     max_attempts: int = Field(
         default=3, ge=1, description="Gradings tried per submission before it is marked `error`."
     )
+    warm_slots: int = Field(
+        default=0,
+        ge=0,
+        le=8,
+        description="Warm sandbox slots kept per worker process (0: off). When on, jobs run in "
+        "the worker process itself (rq SimpleWorker) so the slots outlive each job.",
+    )
     worker_count: int = Field(
         default=1, ge=1, description="rq worker processes of `grader worker`."
     )

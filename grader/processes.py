@@ -18,7 +18,7 @@ from pathlib import Path
 from types import FrameType
 
 from redis import Redis
-from rq import Worker
+from rq import SimpleWorker, Worker
 
 from grader.config import Settings, get_settings
 from grader.queue import grading_queue
@@ -48,8 +48,17 @@ def _work() -> None:
     threading.Thread(target=watch_parent, daemon=True).start()
     settings = get_settings()
     redis = Redis.from_url(settings.redis_url)
-    worker = Worker([grading_queue(redis, settings.job_timeout_seconds)], connection=redis)
-    worker.work(with_scheduler=False, logging_level="INFO")
+    queues = [grading_queue(redis, settings.job_timeout_seconds)]
+    if settings.warm_slots == 0:
+        Worker(queues, connection=redis).work(with_scheduler=False, logging_level="INFO")
+        return
+    # A forked work-horse per job would throw a warm pool away after every job: run jobs here.
+    from worker.jobs import close_sandbox
+
+    try:
+        SimpleWorker(queues, connection=redis).work(with_scheduler=False, logging_level="INFO")
+    finally:
+        close_sandbox()
 
 
 def run_worker_pool(settings: Settings, count: int) -> None:

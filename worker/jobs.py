@@ -20,8 +20,41 @@ from grader.services.uploads import finish_validation
 from grader.services.validation import validate_challenge
 from worker.result import GradeResult, Verdict
 from worker.sandbox import Sandbox, SandboxError, connect, image_tag
+from worker.sandbox.pool import SlotPool
 
 log = logging.getLogger(__name__)
+
+
+_pooled: tuple[Sandbox, SlotPool] | None = None
+
+
+def _sandbox() -> Sandbox:
+    """A sandbox for this job. With `warm_slots`, one per process with its warm pool (the
+    worker runs jobs in-process then); otherwise a fresh one, as the job's process is a fork."""
+    global _pooled
+    settings = get_settings()
+    if settings.warm_slots == 0:
+        return Sandbox(
+            connect(settings.docker_url),
+            settings.sandbox_image or image_tag(),
+            settings.sandbox_limits,
+        )
+    if _pooled is None:
+        sandbox = Sandbox(
+            connect(settings.docker_url),
+            settings.sandbox_image or image_tag(),
+            settings.sandbox_limits,
+        )
+        _pooled = (sandbox, SlotPool(sandbox, settings.warm_slots))
+    return _pooled[0]
+
+
+def close_sandbox() -> None:
+    """Remove this process's warm slots (at worker shutdown)."""
+    global _pooled
+    if _pooled is not None:
+        _pooled[1].close()
+        _pooled = None
 
 
 def grade_submission(submission_id: int) -> str:
@@ -39,12 +72,7 @@ def grade_submission(submission_id: int) -> str:
         callback_url = submission.callback_url
     started = time.monotonic()
     try:
-        sandbox = Sandbox(
-            connect(settings.docker_url),
-            settings.sandbox_image or image_tag(),
-            settings.sandbox_limits,
-        )
-        result = sandbox.grade(spec, files)
+        result = _sandbox().grade(spec, files)
     except Exception as exc:  # any failure here is ours, never the candidate's: retry it
         log.exception("grading submission %s failed", submission_id)
         reason = str(exc) if isinstance(exc, SandboxError) else f"{type(exc).__name__}: {exc}"
@@ -87,12 +115,7 @@ def validate_challenge_version(version_id: int) -> str:
             return "skipped: not pending"
         spec = spec_of(version)
     try:
-        sandbox = Sandbox(
-            connect(settings.docker_url),
-            settings.sandbox_image or image_tag(),
-            settings.sandbox_limits,
-        )
-        report = validate_challenge(sandbox, spec)
+        report = validate_challenge(_sandbox(), spec)
     except Exception as exc:  # the sandbox is down: leave it pending, rq records the failure
         log.exception("validating challenge version %s failed", version_id)
         raise RuntimeError(f"could not validate challenge version {version_id}: {exc}") from exc

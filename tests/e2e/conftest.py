@@ -29,7 +29,7 @@ from grader.db.session import get_engine, get_sessionmaker
 from grader.processes import start_redis, terminate
 from grader.queue import RedisClient
 from worker.sandbox import connect, image_tag
-from worker.sandbox.runtime import LABEL, LABEL_OWNER
+from worker.sandbox.runtime import LABEL, LABEL_OWNER, owner_id
 
 #: Used only when no redis-server binary is at hand to start a private one.
 SHARED_REDIS_URL = "redis://127.0.0.1:6379/15"
@@ -158,11 +158,11 @@ class Service:
             check=False,
         )
 
-    def start_worker(self) -> None:
+    def start_worker(self, **settings: str) -> None:
         log = (self.logs / "worker.log").open("ab")
         self.worker = subprocess.Popen(
             [sys.executable, "-m", "grader", "worker", "--count", "3"],
-            env=self.env,
+            env=self.env | settings,
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,
@@ -209,15 +209,16 @@ def _processes_with(marker: bytes) -> list[str]:
     return found
 
 
-def _sandbox_containers(client: docker.DockerClient) -> dict[str, dict[str, Any]]:
+def sandbox_containers(client: docker.DockerClient) -> dict[str, dict[str, Any]]:
     # sparse: no per-container inspect, which races with other people's clean-ups (404)
     found = client.containers.list(all=True, sparse=True, filters={"label": LABEL})
     return {str(c.id): dict(c.attrs.get("Labels") or {}) for c in found}
 
 
-def _dead_owner(labels: dict[str, str]) -> bool:
-    host, _, pid = labels.get(LABEL_OWNER, "").partition(":")
-    if host != socket.gethostname() or not pid.isdigit():
+def dead_owner(labels: dict[str, str]) -> bool:
+    """Made by a process of this machine's pid namespace that is gone (the engine's own rule)."""
+    where, _, pid = labels.get(LABEL_OWNER, "").rpartition(":")
+    if where != owner_id().rpartition(":")[0] or not pid.isdigit():
         return False
     try:
         os.kill(int(pid), 0)
@@ -236,7 +237,7 @@ def service(
     docker_client: docker.DockerClient,
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[Service]:
-    before = set(_sandbox_containers(docker_client))
+    before = set(sandbox_containers(docker_client))
     redis.flushdb()
     work = tmp_path_factory.mktemp("service")
     port = _free_port()
@@ -293,8 +294,8 @@ def service(
     assert not stray, f"processes left running: {stray}"
     leftover = {
         cid: labels
-        for cid, labels in _sandbox_containers(docker_client).items()
-        if cid not in before and _dead_owner(labels)
+        for cid, labels in sandbox_containers(docker_client).items()
+        if cid not in before and dead_owner(labels)
     }
     assert not leftover, f"sandbox containers left behind by the workers: {leftover}"
 

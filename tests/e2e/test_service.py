@@ -16,13 +16,22 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, ClassVar
 
+import docker
 import pytest
 from rq import Queue
 from rq.job import JobStatus
 
 from grader.queue import JOB_FUNCTION, QUEUE_NAME
 from grader.services.callbacks import SIGNATURE_HEADER, verify
-from tests.e2e.conftest import ARCHIVED_SLUG, CALLBACK_SECRET, HELLO, REAPER_DEADLINE, Service
+from tests.e2e.conftest import (
+    ARCHIVED_SLUG,
+    CALLBACK_SECRET,
+    HELLO,
+    REAPER_DEADLINE,
+    Service,
+    dead_owner,
+    sandbox_containers,
+)
 from worker.challenge import load_challenge
 
 pytestmark = pytest.mark.docker
@@ -594,3 +603,28 @@ def _process_tree(root: int) -> list[int]:
     for pid in tree:
         tree += [child for child, parent in parents.items() if parent == pid]
     return tree
+
+
+def test_warm_slots_grade_and_leave_no_container_behind(
+    service: Service, docker_client: docker.DockerClient
+) -> None:
+    """Workers with a warm pool run jobs in-process and grade right; once stopped, none of
+    their slots is left (closed by the worker, else reaped by its parent)."""
+    before = set(sandbox_containers(docker_client))
+    service.stop_worker()
+    service.start_worker(GRADER_WARM_SLOTS="1")
+    try:
+        _, token = service.new_candidate()
+        with service.client(token) as http:
+            ids = [submit(http, files).json()["id"] for files in (SOLUTION, WRONG, SOLUTION)]
+            scores = [wait_final(http, i)["score"] for i in ids]
+        assert scores[0] == scores[2] == 100 and scores[1] < 100
+    finally:
+        service.stop_worker()
+        leftover = {
+            cid: labels
+            for cid, labels in sandbox_containers(docker_client).items()
+            if cid not in before and dead_owner(labels)
+        }
+        service.start_worker()
+    assert not leftover, f"warm slots left behind: {leftover}"
