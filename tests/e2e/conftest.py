@@ -29,7 +29,7 @@ from grader.db.session import get_engine, get_sessionmaker
 from grader.processes import start_redis, terminate
 from grader.queue import RedisClient
 from worker.sandbox import connect, image_tag
-from worker.sandbox.runtime import LABEL, LABEL_OWNER, owner_id
+from worker.sandbox.runtime import LABEL, owner_is_dead
 
 #: Used only when no redis-server binary is at hand to start a private one.
 SHARED_REDIS_URL = "redis://127.0.0.1:6379/15"
@@ -215,20 +215,6 @@ def sandbox_containers(client: docker.DockerClient) -> dict[str, dict[str, Any]]
     return {str(c.id): dict(c.attrs.get("Labels") or {}) for c in found}
 
 
-def dead_owner(labels: dict[str, str]) -> bool:
-    """Made by a process of this machine's pid namespace that is gone (the engine's own rule)."""
-    where, _, pid = labels.get(LABEL_OWNER, "").rpartition(":")
-    if where != owner_id().rpartition(":")[0] or not pid.isdigit():
-        return False
-    try:
-        os.kill(int(pid), 0)
-    except ProcessLookupError:
-        return True
-    except PermissionError:
-        return False
-    return False
-
-
 @pytest.fixture(scope="session")
 def service(
     database_url: str,
@@ -295,7 +281,7 @@ def service(
     leftover = {
         cid: labels
         for cid, labels in sandbox_containers(docker_client).items()
-        if cid not in before and dead_owner(labels)
+        if cid not in before and owner_is_dead(labels)
     }
     assert not leftover, f"sandbox containers left behind by the workers: {leftover}"
 

@@ -242,7 +242,13 @@ class Slot:
             if kind in ("app_exit", "app_output_limit") and generation != self.generation:
                 continue  # an app container replaced by a restart
             if kind == "suite":
-                forced = self._on_suite_event(run, payload)
+                try:
+                    forced = self._on_suite_event(run, payload)
+                except (KeyError, TypeError, ValueError) as exc:
+                    return (
+                        Verdict.INTERNAL_ERROR,
+                        f"the suite runner sent a malformed event: {exc!r}",
+                    )
                 if forced is not None:
                     return forced
                 if run.done:

@@ -249,18 +249,27 @@ def exit_state(container: Container) -> tuple[int, bool]:
     return int(state.get("ExitCode", -1)), bool(state.get("OOMKilled", False))
 
 
+def owner_is_dead(labels: dict[str, str]) -> bool:
+    """The process that made this sandbox object is known to be gone.
+
+    Only a process in our own pid namespace can be checked: the same host name is not enough
+    (containers with host networking, sandboxed shells), and a wrong "dead" kills live work.
+    """
+    where, _, pid = labels.get(LABEL_OWNER, "").rpartition(":")
+    if where != owner_id().rpartition(":")[0] or not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
+
+
 def _is_stale(labels: dict[str, str], now: float) -> bool:
-    owner = labels.get(LABEL_OWNER, "")
-    where, _, pid = owner.rpartition(":")
-    # Only a process in our own pid namespace can be checked: same host name is not enough
-    # (containers with host networking, sandboxed shells), and a wrong "dead" kills live work.
-    if where == owner_id().rpartition(":")[0] and pid.isdigit():
-        try:
-            os.kill(int(pid), 0)
-        except ProcessLookupError:
-            return True  # its worker is gone
-        except PermissionError:
-            pass
+    if owner_is_dead(labels):
+        return True
     try:
         return now > float(labels.get(LABEL_DEADLINE, "0")) + REAP_GRACE_SECONDS
     except ValueError:
