@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# Make a Docker daemon available on a Debian/Ubuntu machine: install Debian's docker.io and
-# debootstrap if missing, start dockerd with no bridge and no iptables if none answers.
+# Make a Docker daemon available on a Debian/Ubuntu machine: install Debian's docker.io,
+# debootstrap and docker-compose if missing, start dockerd with no bridge and no iptables if none answers.
 # Prints "started" on stdout when it started the daemon itself (so the caller can stop it).
 set -euo pipefail
 
 need=()
 command -v dockerd >/dev/null 2>&1 || need+=(docker.io)
 command -v debootstrap >/dev/null 2>&1 || need+=(debootstrap)
+command -v docker-compose >/dev/null 2>&1 || need+=(docker-compose)
 if [ ${#need[@]} -gt 0 ]; then
   echo "installing ${need[*]}" >&2
   export DEBIAN_FRONTEND=noninteractive

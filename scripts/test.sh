@@ -19,6 +19,8 @@ if [ ! -x .venv/bin/python ]; then
 fi
 .venv/bin/pip install -q --disable-pip-version-check -e ".[dev]"
 
+echo "== compose file"
+GRADER_SECRET_KEY=ci docker-compose -f docker-compose.yml config -q
 echo "== sandbox image"
 .venv/bin/grader sandbox build
 echo "== ruff"
