@@ -13,6 +13,7 @@ Every figure is printed with its ratio to (a), measured in the same run on the s
 from __future__ import annotations
 
 import argparse
+import json
 import shutil
 import statistics
 import subprocess
@@ -27,14 +28,27 @@ from worker.challenge import Challenge, load_challenge
 from worker.sandbox import Sandbox, connect, image_tag
 from worker.sandbox.pool import SlotPool
 
-#: The same fixtures as the sandbox's, but in-process: what a grader without a sandbox does.
+#: The sandbox's `client` and `app_env` fixtures, in-process: what a grader without a sandbox
+#: does (`restart_app` and `data_dir` are not offered: the benchmarked suites do not use them).
 INPROCESS_CONFTEST = """
+import json
+import os
+from pathlib import Path
+
 import pytest
 from fastapi.testclient import TestClient
+
+APP_ENV = json.loads((Path(__file__).parent / "app_env.json").read_text())
+os.environ.update(APP_ENV)
 
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "points(n): points")
+
+
+@pytest.fixture
+def app_env():
+    return dict(APP_ENV)
 
 
 @pytest.fixture
@@ -52,6 +66,7 @@ def lay_out(challenge: Challenge, root: Path) -> Path:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text)
     (root / "conftest.py").write_text(INPROCESS_CONFTEST)
+    (root / "app_env.json").write_text(json.dumps(challenge.meta.env))
     return root
 
 
@@ -76,6 +91,19 @@ def p95(samples: list[float]) -> float:
     return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
 
 
+def host_python() -> Path:
+    """A host venv with the sandbox's pinned packages, so that (a) runs the same versions."""
+    requirements = REPO_ROOT / "worker" / "sandbox" / "image" / "requirements.txt"
+    venv = REPO_ROOT / ".cache" / "bench-venv"
+    stamp = venv / "requirements.txt"
+    python = venv / "bin" / "python"
+    if not stamp.exists() or stamp.read_text() != requirements.read_text():
+        run([sys.executable, "-m", "venv", "--clear", str(venv)])
+        run([str(python), "-m", "pip", "install", "-q", "-r", str(requirements)])
+        stamp.write_text(requirements.read_text())
+    return python
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=9)
@@ -90,7 +118,7 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="grader-bench-"))
     try:
         lay_out(challenge, work)
-        pytest_cmd = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "."]
+        pytest_cmd = [str(host_python()), "-m", "pytest", "-q", "-p", "no:cacheprovider", "."]
         docker_cmd = [
             "docker",
             "run",

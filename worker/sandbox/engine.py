@@ -121,6 +121,7 @@ class Slot:
         self.output = OutputCapture(limits.log_keep_bytes, limits.output_limit_bytes)
         self._app_payload: bytes | None = None
         self.created = time.monotonic()
+        self._warm = threading.Event()
         deadline = time.time() + SLOT_IDLE_SECONDS + limits.time_seconds
         try:
             self.volume = runtime.create_data_volume(client, limits, deadline)
@@ -142,6 +143,10 @@ class Slot:
         pipes = (self._app_stdio, self._suite_stdio)
         return all(p is not None and not p.closed for p in pipes) and self.events.empty()
 
+    def wait_warm(self, timeout: float) -> bool:
+        """Block until the suite container's imports are done (the app's run alongside)."""
+        return self._warm.wait(timeout)
+
     # --- stdio callbacks (reader threads) -------------------------------------------------
     def _on_suite_output(self, stream: int, data: bytes) -> None:
         if stream != 1:
@@ -156,6 +161,9 @@ class Slot:
                 message = json.loads(line)
             except ValueError:
                 self.events.put(("suite_garbage", 0, line[:200]))
+                continue
+            if isinstance(message, dict) and message.get("event") == "ready":
+                self._warm.set()
                 continue
             self.events.put(("suite", 0, message))
 

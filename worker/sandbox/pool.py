@@ -90,6 +90,10 @@ class SlotPool:
                 self._closed.wait(backoff)
                 backoff = min(backoff * 2, 30.0)
                 continue
+            if not slot.wait_warm(timeout=60.0):
+                log.warning("a pooled sandbox slot did not warm up in 60 s; replacing it")
+                slot.destroy()
+                continue
             backoff = 0.5
             with self._lock:
                 keep = not self._closed.is_set() and slot.image == self.sandbox.image

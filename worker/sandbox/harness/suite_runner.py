@@ -4,8 +4,8 @@ The suite container owns the network namespace the app container joins, so the s
 the app on 127.0.0.1 while the candidate's code never sees this container's files or
 processes. Its stdout carries only the events below; pytest's own output goes to stderr.
 
-Events: collected, app_ready (the plugin waits for the app after collection), test (one per
-test), restart (answered on stdin), done, fatal.
+Events: ready (imports done, waiting for the suite), collected, app_ready (the plugin waits
+for the app after collection), test (one per test), restart (answered on stdin), done, fatal.
 """
 
 from __future__ import annotations
@@ -39,6 +39,7 @@ def main() -> int:
     # Anything else printed (pytest's report included) goes to stderr.
     os.dup2(2, 1)
     sys.stdout = sys.stderr
+    write_message(events, {"event": "ready"})  # imports done: a pool may count this slot
     try:
         message = read_message(commands)
         root = Path(SUITE_DIR)
