@@ -12,6 +12,7 @@ from tests.integration.conftest import catalog
 from worker.result import Verdict
 from worker.sandbox import Sandbox
 from worker.sandbox.pool import SlotPool
+from worker.sandbox.runtime import BACKGROUND_CPU_SHARES
 
 pytestmark = pytest.mark.docker
 
@@ -35,7 +36,10 @@ def test_pool_fills_and_each_slot_serves_exactly_one_submission(pool: SlotPool) 
     wait_until(lambda: pool.ready == 2)
     challenge = catalog("hello-world")
     slot = pool.acquire()
-    ids = {slot.app.id, slot.suite.id}  # type: ignore[union-attr]
+    assert slot.app is not None and slot.suite is not None
+    ids = {slot.app.id, slot.suite.id}
+    # Warmed up on idle CPU only, so that refilling never slows a grading down.
+    assert slot.suite.attrs["HostConfig"]["CpuShares"] == BACKGROUND_CPU_SHARES
     result = pool.sandbox.grade(challenge, challenge.solution, slot=slot)
     assert result.verdict is Verdict.PASSED and result.score == 100
     remaining = {c.id for c in pool.sandbox.client.containers.list(all=True)}

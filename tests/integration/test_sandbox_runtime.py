@@ -34,6 +34,7 @@ def test_slot_containers_are_hardened(sandbox: Sandbox) -> None:
         assert host["Memory"] == host["MemorySwap"] > 0
         assert host["NanoCpus"] == int(limits.cpus * 1e9)
         assert host["Init"] is True
+        assert host["CpuShares"] == 1024
         assert {u["Name"] for u in host["Ulimits"]} == {"nofile", "fsize", "core"}
         assert all("size=" in opts for opts in host["Tmpfs"].values())
         assert not any("docker.sock" in (m.get("Source") or "") for m in attrs["Mounts"])

@@ -105,8 +105,12 @@ class _Run:
 class Slot:
     """One suite container + one app container + a data volume, for exactly one submission."""
 
-    def __init__(self, client: docker.DockerClient, image: str, limits: Limits) -> None:
+    def __init__(
+        self, client: docker.DockerClient, image: str, limits: Limits, background: bool = False
+    ) -> None:
+        """Start the pair; `background` (a pool's slot) warms up on idle CPU only."""
         self.client = client
+        self.background = background
         self.image = image
         self.limits = limits
         self.events: queue.Queue[tuple[str, int, Any]] = queue.Queue()
@@ -126,7 +130,7 @@ class Slot:
         try:
             self.volume = runtime.create_data_volume(client, limits, deadline)
             self.suite = runtime.create_suite_container(
-                client, image, limits, self.volume, deadline
+                client, image, limits, self.volume, deadline, background
             )
             self._suite_stdio = runtime.Stdio(
                 client, self.suite, self._on_suite_output, self._on_suite_close
@@ -182,7 +186,7 @@ class Slot:
             self.events.put(("app_exit", generation, None))
 
         self.app = runtime.create_app_container(
-            self.client, self.image, self.limits, self.volume, self.suite, deadline
+            self.client, self.image, self.limits, self.volume, self.suite, deadline, self.background
         )
         self._app_stdio = runtime.Stdio(self.client, self.app, on_output, on_close)
         self.app.start()
@@ -205,6 +209,9 @@ class Slot:
         assert (
             self.app is not None and self._app_stdio is not None and self._suite_stdio is not None
         )
+        if self.background:
+            self.background = False  # a restarted app container is created in the foreground
+            runtime.to_foreground([self.suite, self.app])  # type: ignore[list-item]
         if limits.memory_mb != self.limits.memory_mb:
             memory = f"{limits.memory_mb}m"
             self.app.update(mem_limit=memory, memswap_limit=memory)
@@ -410,8 +417,8 @@ class Sandbox:
         self.pool: SlotPool | None = None
         """Set by a `SlotPool` built on this sandbox: gradings then take warm slots from it."""
 
-    def new_slot(self) -> Slot:
-        return Slot(self.client, self.image, self.defaults)
+    def new_slot(self, background: bool = False) -> Slot:
+        return Slot(self.client, self.image, self.defaults, background)
 
     def acquire_slot(self) -> Slot:
         return self.pool.acquire() if self.pool is not None else self.new_slot()

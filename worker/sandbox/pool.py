@@ -84,7 +84,7 @@ class SlotPool:
                 self._wake.clear()
                 continue
             try:
-                slot = self.sandbox.new_slot()
+                slot = self.sandbox.new_slot(background=True)
             except (docker.errors.DockerException, OSError, SandboxError) as exc:
                 log.warning("could not start a pooled sandbox slot: %s", exc)
                 self._closed.wait(backoff)

@@ -83,7 +83,12 @@ def _tmpfs(path: str, size_mb: int, uid: int) -> tuple[str, str]:
     return path, f"rw,nosuid,nodev,noexec,size={size_mb}m,uid={uid},gid={uid},mode=0700"
 
 
-def _hardening(limits: Limits, memory_mb: int) -> dict[str, Any]:
+#: CPU weight of a pooled slot while it warms up: it gets only what gradings leave idle.
+BACKGROUND_CPU_SHARES = 2
+NORMAL_CPU_SHARES = 1024
+
+
+def _hardening(limits: Limits, memory_mb: int, background: bool) -> dict[str, Any]:
     """What every sandbox container gets, app and suite alike."""
     file_size = limits.file_size_mb * MIB
     return {
@@ -94,6 +99,7 @@ def _hardening(limits: Limits, memory_mb: int) -> dict[str, Any]:
         "mem_limit": f"{memory_mb}m",
         "memswap_limit": f"{memory_mb}m",
         "nano_cpus": int(limits.cpus * 1e9),
+        "cpu_shares": BACKGROUND_CPU_SHARES if background else NORMAL_CPU_SHARES,
         "ulimits": [
             Ulimit(name="nofile", soft=limits.open_files, hard=limits.open_files),
             Ulimit(name="fsize", soft=file_size, hard=file_size),
@@ -125,7 +131,12 @@ def create_data_volume(client: docker.DockerClient, limits: Limits, deadline: fl
 
 
 def create_suite_container(
-    client: docker.DockerClient, image: str, limits: Limits, volume: str, deadline: float
+    client: docker.DockerClient,
+    image: str,
+    limits: Limits,
+    volume: str,
+    deadline: float,
+    background: bool = False,
 ) -> Container:
     """The container that runs the hidden suite and owns the network namespace (no network)."""
     uid = int(SUITE_USER.split(":")[0])
@@ -139,7 +150,7 @@ def create_suite_container(
         tmpfs=dict([_tmpfs("/grader", limits.tmpfs_mb, uid), _tmpfs("/tmp", limits.tmpfs_mb, uid)]),
         mounts=[Mount(target=DATA_DIR, source=volume, type="volume", read_only=True, no_copy=True)],
         labels=_labels("suite", deadline),
-        **_hardening(limits, limits.suite_memory_mb),
+        **_hardening(limits, limits.suite_memory_mb, background),
     )
 
 
@@ -150,6 +161,7 @@ def create_app_container(
     volume: str,
     suite: Container,
     deadline: float,
+    background: bool = False,
 ) -> Container:
     """The container that serves the candidate's app, on the suite container's loopback only."""
     uid = int(APP_USER.split(":")[0])
@@ -164,7 +176,7 @@ def create_app_container(
             Mount(target=DATA_DIR, source=volume, type="volume", read_only=False, no_copy=True)
         ],
         labels=_labels("app", deadline),
-        **_hardening(limits, limits.memory_mb),
+        **_hardening(limits, limits.memory_mb, background),
     )
 
 
@@ -212,6 +224,12 @@ class Stdio:
     def close(self) -> None:
         with contextlib.suppress(OSError):
             self._raw.close()
+
+
+def to_foreground(containers: list[Container]) -> None:
+    """Give pooled containers their normal CPU weight when their submission arrives."""
+    for container in containers:
+        container.update(cpu_shares=NORMAL_CPU_SHARES)
 
 
 def remove_container(container: Container | None) -> None:
