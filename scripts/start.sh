@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# One command on a fresh Debian/Ubuntu machine (as root): install what is missing, build the
+# sandbox image, start the whole service (`grader up`: SQLite, a private Redis, API, workers),
+# grade a sample submission end to end, then keep serving until Ctrl-C.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+port=${GRADER_PORT:-8000}
+
+scripts/setup-docker.sh >/dev/null
+if ! command -v redis-server >/dev/null 2>&1; then
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null
+fi
+[ -x .venv/bin/python ] || python3 -m venv .venv
+.venv/bin/pip install -q --disable-pip-version-check -e .
+.venv/bin/grader sandbox build
+
+mkdir -p var
+if [ ! -s var/secret-key ]; then
+  (umask 077 && python3 -c 'import secrets; print(secrets.token_hex(32))' > var/secret-key)
+fi
+export GRADER_SECRET_KEY
+GRADER_SECRET_KEY=$(cat var/secret-key)
+.venv/bin/grader db upgrade
+if [ ! -s var/admin-password ]; then
+  (umask 077 && python3 -c 'import secrets; print(secrets.token_urlsafe(18))' > var/admin-password)
+  .venv/bin/grader users create-admin admin --password "$(cat var/admin-password)"
+fi
+
+.venv/bin/grader up --port "$port" &
+up=$!
+trap 'kill -INT $up 2>/dev/null; wait $up' EXIT
+for _ in $(seq 1 120); do
+  curl -fs "http://127.0.0.1:$port/readyz" >/dev/null 2>&1 && break
+  sleep 0.5
+done
+token=$(curl -fs -X POST "http://127.0.0.1:$port/api/v1/auth/token" \
+  --data-urlencode username=admin --data-urlencode "password=$(cat var/admin-password)" \
+  | python3 -c 'import json, sys; print(json.load(sys.stdin)["access_token"])')
+echo "== a sample submission, graded end to end"
+.venv/bin/grader submit hello-world challenges/hello-world/solution \
+  --url "http://127.0.0.1:$port" --token "$token"
+echo
+echo "The service runs on http://127.0.0.1:$port (API docs: /docs)."
+echo "Admin: admin / the password in var/admin-password. Ctrl-C stops everything."
+wait $up
