@@ -224,3 +224,24 @@ def regrade(session: Session, submission_id: int, enqueue: Enqueue) -> Submissio
     except Exception:
         log.exception("could not enqueue submission %s; the reaper will retry", submission.id)
     return submission
+
+
+def regrade_challenge(session: Session, slug: str, enqueue: Enqueue) -> list[Submission]:
+    """Grade again, against the current version, the latest finished submission of every user
+    of a challenge (e.g. after its suite was fixed). Submissions still in progress, and those
+    made through API keys (which act for many people), are left alone."""
+    challenge = session.scalar(select(Challenge).where(Challenge.slug == slug))
+    if challenge is None:
+        raise NotFound(f"no challenge {slug!r}")
+    latest = (
+        select(func.max(Submission.id))
+        .where(Submission.challenge_id == challenge.id, Submission.user_id.is_not(None))
+        .group_by(Submission.user_id)
+    )
+    ids = list(session.scalars(latest))
+    submissions = session.scalars(select(Submission).where(Submission.id.in_(ids))).all()
+    return [
+        regrade(session, submission.id, enqueue)
+        for submission in sorted(submissions, key=lambda s: s.id)
+        if submission.status.terminal
+    ]

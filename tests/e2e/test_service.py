@@ -29,10 +29,10 @@ from tests.e2e.conftest import (
     HELLO,
     REAPER_DEADLINE,
     Service,
-    dead_owner,
     sandbox_containers,
 )
 from worker.challenge import load_challenge
+from worker.sandbox.runtime import owner_is_dead
 
 pytestmark = pytest.mark.docker
 
@@ -430,6 +430,57 @@ def test_admin_regrades_a_finished_submission(service: Service) -> None:
     assert (second["verdict"], second["score"]) == (first["verdict"], first["score"])
 
 
+def test_admin_regrades_the_latest_submission_of_every_user_of_a_challenge(
+    service: Service,
+) -> None:
+    finished = []
+    for files in (WRONG, SOLUTION):  # two candidates; the first submits twice
+        _, token = service.new_candidate()
+        with service.client(token) as http:
+            ids = [submit(http, files).json()["id"] for _ in range(2 if files is WRONG else 1)]
+            finished += [wait_final(http, i) for i in ids]
+            assert http.post("/api/v1/challenges/hello-world/regrade").status_code == 403
+    older, latest_wrong, latest_right = finished
+    with service.client(service.admin_token) as admin:
+        response = admin.post("/api/v1/challenges/hello-world/regrade")
+        assert response.status_code == 202, response.text
+        regraded = {s["id"] for s in response.json()}
+        assert {latest_wrong["id"], latest_right["id"]} <= regraded
+        assert older["id"] not in regraded, "only each user's latest submission is regraded"
+        assert admin.post("/api/v1/challenges/no-such-challenge/regrade").status_code == 404
+        again = wait_final(admin, latest_right["id"])
+        untouched = admin.get(f"/api/v1/submissions/{older['id']}").json()
+    assert again["attempts"] == latest_right["attempts"] + 1 and again["score"] == 100
+    assert untouched["attempts"] == older["attempts"]
+
+
+def test_multipart_upload_is_graded_like_json(service: Service) -> None:
+    _, token = service.new_candidate()
+    with service.client(token) as http:
+        response = http.post(
+            "/api/v1/submissions/upload",
+            data={"challenge": "hello-world"},
+            files=[("files", ("main.py", SOLUTION["main.py"].encode(), "text/x-python"))],
+        )
+        assert response.status_code == 202, response.text
+        assert response.headers["location"].endswith(f"/submissions/{response.json()['id']}")
+        assert wait_final(http, response.json()["id"])["score"] == 100
+        before = service.count_submissions()
+        binary = http.post(
+            "/api/v1/submissions/upload",
+            data={"challenge": "hello-world"},
+            files=[("files", ("main.py", b"\xff\xfe\x00binary", "application/octet-stream"))],
+        )
+        assert binary.status_code == 422 and "UTF-8" in binary.json()["detail"]
+        no_main = http.post(
+            "/api/v1/submissions/upload",
+            data={"challenge": "hello-world"},
+            files=[("files", ("app.py", APP.encode(), "text/x-python"))],
+        )
+        assert no_main.status_code == 422
+        assert service.count_submissions() == before, "a refused upload stores nothing"
+
+
 def _zip(entries: dict[str, str]) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -624,7 +675,7 @@ def test_warm_slots_grade_and_leave_no_container_behind(
         leftover = {
             cid: labels
             for cid, labels in sandbox_containers(docker_client).items()
-            if cid not in before and dead_owner(labels)
+            if cid not in before and owner_is_dead(labels)
         }
         service.start_worker()
     assert not leftover, f"warm slots left behind: {leftover}"

@@ -6,10 +6,15 @@ from fastapi import APIRouter, UploadFile, status
 from sqlalchemy import select
 
 from grader.api.deps import AdminUser, CurrentPrincipal, RedisDep, SessionDep, SettingsDep
-from grader.api.schemas import ChallengeDetail, ChallengeSummary, ChallengeVersionOut
+from grader.api.schemas import (
+    ChallengeDetail,
+    ChallengeSummary,
+    ChallengeVersionOut,
+    SubmissionOut,
+)
 from grader.db.models import ChallengeStatus, ChallengeVersion
-from grader.queue import enqueue_validation, grading_queue
-from grader.services import challenges, uploads
+from grader.queue import enqueue_grading, enqueue_validation, grading_queue
+from grader.services import challenges, submissions, uploads
 
 router = APIRouter(prefix="/challenges", tags=["challenges"])
 
@@ -39,6 +44,18 @@ def restore_challenge(slug: str, _: AdminUser, session: SessionDep) -> Challenge
     challenge = challenges.set_status(session, slug, ChallengeStatus.ACTIVE)
     session.commit()
     return ChallengeSummary.of(challenge)
+
+
+@router.post("/{slug}/regrade", status_code=status.HTTP_202_ACCEPTED)
+def regrade_challenge(
+    slug: str, _: AdminUser, session: SessionDep, redis: RedisDep, settings: SettingsDep
+) -> list[SubmissionOut]:
+    """Re-queue the latest finished submission of every user against the current version."""
+    queue = grading_queue(redis, settings.job_timeout_seconds)
+    regraded = submissions.regrade_challenge(
+        session, slug, lambda sid, attempt: enqueue_grading(queue, sid, attempt)
+    )
+    return [SubmissionOut.of(s, staff=True) for s in regraded]
 
 
 @router.post("", status_code=status.HTTP_202_ACCEPTED)

@@ -6,13 +6,15 @@ import asyncio
 import time
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response, status
+from fastapi import APIRouter, File, Form, Query, Response, UploadFile, status
+from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from grader.api.deps import (
     AdminUser,
     BodyLimit,
     CurrentPrincipal,
+    Principal,
     RedisDep,
     SessionDep,
     SettingsDep,
@@ -21,7 +23,8 @@ from grader.api.schemas import SubmissionCreate, SubmissionDetail, SubmissionOut
 from grader.config import Settings
 from grader.db.models import SubmissionStatus
 from grader.db.session import get_sessionmaker
-from grader.queue import enqueue_grading, grading_queue
+from grader.errors import InvalidSubmission
+from grader.queue import RedisClient, enqueue_grading, grading_queue
 from grader.services import callbacks, ratelimit
 from grader.services import submissions as service
 from grader.services.submissions import SubmissionFilter, SubmissionRules, Submitter
@@ -40,6 +43,45 @@ def create_submission(
     settings: SettingsDep,
     response: Response,
 ) -> SubmissionOut:
+    return _accept(body, principal, session, redis, settings, response, dict(body.files))
+
+
+@router.post("/upload", status_code=status.HTTP_202_ACCEPTED, dependencies=[BodyLimit])
+def upload_submission(
+    challenge: Annotated[str, Form(max_length=100, description="The challenge's slug.")],
+    files: Annotated[
+        list[UploadFile],
+        File(description="The answer's files; each one's filename is its path (main.py...)."),
+    ],
+    principal: CurrentPrincipal,
+    session: SessionDep,
+    redis: RedisDep,
+    settings: SettingsDep,
+    response: Response,
+    callback_url: Annotated[str | None, Form()] = None,
+) -> SubmissionOut:
+    """The same as `POST /submissions`, with the files as a multipart upload."""
+    texts: dict[str, str] = {}
+    for upload in files:
+        name = upload.filename or ""
+        data = upload.file.read(settings.max_submission_bytes + 1)
+        try:
+            texts[name] = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise InvalidSubmission(f"{name}: the content is not UTF-8 text") from exc
+    body = SubmissionCreate(challenge=challenge, files=texts, callback_url=callback_url)
+    return _accept(body, principal, session, redis, settings, response, texts)
+
+
+def _accept(
+    body: SubmissionCreate,
+    principal: Principal,
+    session: Session,
+    redis: RedisClient,
+    settings: Settings,
+    response: Response,
+    files: dict[str, str],
+) -> SubmissionOut:
     ratelimit.hit(redis, principal.rate_subject, settings.rate_limit_per_minute)
     callback_url = None
     if body.callback_url is not None:
@@ -51,7 +93,7 @@ def create_submission(
         session,
         principal.submitter,
         body.challenge,
-        body.files,
+        files,
         SubmissionRules(settings.max_files, settings.max_submission_bytes),
         lambda submission_id, attempt: enqueue_grading(queue, submission_id, attempt),
         callback_url,
