@@ -58,7 +58,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         yield
         app.state.redis.close()
 
-    app = FastAPI(title="interview-grader", version="1", lifespan=lifespan)
+    app = FastAPI(
+        title="interview-grader",
+        version="1",
+        lifespan=lifespan,
+        # A backstop counted as the body streams in, chunked bodies included, on every route.
+        # Below it, routes refuse a too-large Content-Length themselves, with a JSON detail.
+        max_body_size=2 * max(settings.max_request_bytes, settings.max_upload_bytes),
+    )
     app.state.redis = Redis.from_url(settings.redis_url)
     registry = CollectorRegistry()
     registry.register(GradingCollector(settings.database_url, app.state.redis))

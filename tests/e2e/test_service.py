@@ -12,6 +12,7 @@ import signal
 import threading
 import time
 import zipfile
+from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, ClassVar
@@ -296,6 +297,27 @@ def test_bad_input_is_refused_and_nothing_is_stored(
             )
     assert response.status_code == status, (case, response.text[:300])
     assert response.json()["detail"], "a refusal must say why"
+    assert service.count_submissions() == before
+
+
+def test_chunked_body_over_the_cap_is_refused_while_streaming(service: Service) -> None:
+    _, token = service.new_candidate()
+    before = service.count_submissions()
+    # Past the app's streaming backstop (twice the 2 MiB request cap): cut while it streams.
+    body = json.dumps({"challenge": "hello-world", "files": {"main.py": "#" * (8 << 20)}}).encode()
+
+    def chunks() -> Iterator[bytes]:
+        for start in range(0, len(body), 1 << 16):
+            yield body[start : start + (1 << 16)]
+
+    with service.client(token) as http:
+        response = http.post(
+            "/api/v1/submissions", content=chunks(), headers={"Content-Type": "application/json"}
+        )
+    assert "content-length" not in response.request.headers, "the body must really be chunked"
+    assert response.status_code == 413, response.text[:300]
+    # Cut by the streaming cap, not refused by the service after parsing all 8 MiB.
+    assert response.json()["detail"] == "Content Too Large", response.text[:300]
     assert service.count_submissions() == before
 
 
