@@ -43,6 +43,16 @@ def store_version(session: Session, spec: ChallengeSpec) -> tuple[Challenge, boo
         session.flush()
     elif challenge.current_version and challenge.current_version.content_hash == digest:
         return challenge, False
+    version = new_version(session, challenge, spec)
+    session.flush()
+    challenge.current_version = version
+    return challenge, True
+
+
+def new_version(
+    session: Session, challenge: Challenge, spec: ChallengeSpec, **fields: object
+) -> ChallengeVersion:
+    """Add `spec` as the challenge's next version number (not yet current)."""
     number = (
         session.scalar(
             select(func.max(ChallengeVersion.number)).where(
@@ -56,13 +66,12 @@ def store_version(session: Session, spec: ChallengeSpec) -> tuple[Challenge, boo
         number=number,
         declared_version=spec.meta.version,
         title=spec.meta.title,
-        content_hash=digest,
+        content_hash=content_hash(spec),
         content=spec.model_dump(mode="json"),
+        **fields,
     )
     session.add(version)
-    session.flush()
-    challenge.current_version = version
-    return challenge, True
+    return version
 
 
 def sync_catalog(session: Session, root: Path) -> SyncReport:

@@ -13,12 +13,12 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import IO
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from grader.db.models import Challenge, ChallengeStatus, ChallengeVersion, VersionStatus
 from grader.errors import InvalidInput, SubmissionTooLarge
-from grader.services.challenges import content_hash
+from grader.services.challenges import new_version
 from worker.challenge import Challenge as ChallengeSpec
 from worker.challenge import ChallengeError, load_challenge
 
@@ -187,24 +187,7 @@ def add_pending_version(
         challenge = Challenge(slug=spec.slug, status=ChallengeStatus.ACTIVE)
         session.add(challenge)
         session.flush()
-    number = (
-        session.scalar(
-            select(func.max(ChallengeVersion.number)).where(
-                ChallengeVersion.challenge_id == challenge.id
-            )
-        )
-        or 0
-    ) + 1
-    version = ChallengeVersion(
-        challenge_id=challenge.id,
-        number=number,
-        declared_version=spec.meta.version,
-        title=spec.meta.title,
-        content_hash=content_hash(spec),
-        content=spec.model_dump(mode="json"),
-        status=VersionStatus.PENDING,
-    )
-    session.add(version)
+    version = new_version(session, challenge, spec, status=VersionStatus.PENDING)
     session.commit()
     enqueue_validation(version.id)
     return version
