@@ -25,7 +25,7 @@ from pathlib import Path
 
 from grader.config import REPO_ROOT
 from worker.challenge import Challenge, load_challenge
-from worker.sandbox import Sandbox, connect, image_tag
+from worker.sandbox import Sandbox, Slot, connect, image_tag
 from worker.sandbox.pool import SlotPool
 
 #: The sandbox's `client` and `app_env` fixtures, in-process: what a grader without a sandbox
@@ -147,21 +147,16 @@ def main() -> None:
 
         pool = SlotPool(Sandbox(client, image), size=1)
 
-        def graded(warm: bool = False) -> None:
-            slot = None
-            if warm:
-                while pool.ready < 1:  # the pool refills between submissions, off the clock
-                    time.sleep(0.01)
-                slot = pool.acquire()
+        def graded(slot: Slot | None = None) -> None:
             result = sandbox.grade(challenge, challenge.solution, slot=slot)
             if result.score != result.max_score:
                 raise SystemExit(f"the reference did not pass: {result.verdict} {result.error}")
 
         def warm_run() -> float:
-            while pool.ready < 1:
+            while pool.ready < 1:  # the pool refills between submissions, off the clock
                 time.sleep(0.01)
             start = time.perf_counter()
-            graded(warm=True)
+            graded(pool.acquire())
             return time.perf_counter() - start
 
         rows = [

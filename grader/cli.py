@@ -215,13 +215,7 @@ def challenges_validate(
     failed = False
     warm = SlotPool(sandbox, size=pool)
     with (
-        Progress(
-            SpinnerColumn(),
-            TextColumn("{task.description}"),
-            TimeElapsedColumn(),
-            console=err_console,
-            transient=True,
-        ) as progress,
+        _spinner() as progress,
         contextlib.closing(warm),
     ):
         task = progress.add_task("validating", total=len(specs))

@@ -18,8 +18,8 @@ from grader.services.challenges import spec_of
 from grader.services.grading import Recorded, claim, record
 from grader.services.uploads import finish_validation
 from grader.services.validation import validate_challenge
-from worker.result import GradeResult, Verdict
-from worker.sandbox import Sandbox, SandboxError, connect, image_tag
+from worker.result import Verdict
+from worker.sandbox import Sandbox, SandboxError, connect, image_tag, internal_error
 from worker.sandbox.pool import SlotPool
 
 log = logging.getLogger(__name__)
@@ -76,13 +76,7 @@ def grade_submission(submission_id: int) -> str:
     except Exception as exc:  # any failure here is ours, never the candidate's: retry it
         log.exception("grading submission %s failed", submission_id)
         reason = str(exc) if isinstance(exc, SandboxError) else f"{type(exc).__name__}: {exc}"
-        result = GradeResult(
-            verdict=Verdict.INTERNAL_ERROR,
-            score=0,
-            max_score=0,
-            duration_ms=int((time.monotonic() - started) * 1000),
-            error=reason,
-        )
+        result = internal_error(reason, started)
     queue = grading_queue(Redis.from_url(settings.redis_url), settings.job_timeout_seconds)
     with session_scope(url) as session:
         outcome = record(

@@ -22,6 +22,7 @@ from docker.utils.socket import frames_iter
 
 from worker.sandbox.errors import DockerUnavailable, ImageMissing
 from worker.sandbox.harness.protocol import APP_DIR, DATA_DIR
+from worker.sandbox.image import image_exists
 from worker.sandbox.limits import MIB, Limits
 
 LABEL = "interview-grader.sandbox"
@@ -57,10 +58,8 @@ def connect(base_url: str | None = None, timeout: int = 60) -> docker.DockerClie
 
 
 def require_image(client: docker.DockerClient, tag: str) -> None:
-    try:
-        client.images.get(tag)
-    except docker.errors.ImageNotFound as exc:
-        raise ImageMissing(f"sandbox image {tag} is not built: run `grader sandbox build`") from exc
+    if not image_exists(client, tag):
+        raise ImageMissing(f"sandbox image {tag} is not built: run `grader sandbox build`")
 
 
 def _pid_namespace() -> str:
