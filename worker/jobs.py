@@ -13,7 +13,7 @@ from grader.config import get_settings
 from grader.db.models import ChallengeVersion, Submission, VersionStatus, utcnow
 from grader.db.session import session_scope
 from grader.queue import enqueue_callback, enqueue_grading, grading_queue
-from grader.services import callbacks
+from grader.services import callbacks, notifications
 from grader.services.challenges import spec_of
 from grader.services.grading import Recorded, claim, record
 from grader.services.uploads import finish_validation
@@ -86,6 +86,7 @@ def grade_submission(submission_id: int) -> str:
             settings.max_attempts,
             lambda sid, attempt: enqueue_grading(queue, sid, attempt),
         )
+    notifications.publish_changed(queue.connection, submission_id)
     if outcome in (Recorded.COMPLETED, Recorded.GAVE_UP) and callback_url:
         enqueue_callback(queue, submission_id)
     if outcome is not Recorded.COMPLETED:

@@ -440,7 +440,10 @@ class Sandbox:
         except (docker.errors.DockerException, OSError) as exc:
             result = internal_error(f"the sandbox failed: {exc}", started)
         finally:
-            slot.destroy()
+            if self.pool is not None:
+                self.pool.discard(slot)
+            else:
+                slot.destroy()
         return result.model_copy(update={"duration_ms": int((time.monotonic() - started) * 1000)})
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import time
 from typing import Annotated
 
@@ -25,13 +24,11 @@ from grader.db.models import SubmissionStatus
 from grader.db.session import get_sessionmaker
 from grader.errors import InvalidSubmission
 from grader.queue import RedisClient, enqueue_grading, grading_queue
-from grader.services import callbacks, ratelimit
+from grader.services import callbacks, notifications, ratelimit
 from grader.services import submissions as service
 from grader.services.submissions import SubmissionFilter, SubmissionRules, Submitter
 
 router = APIRouter(prefix="/submissions", tags=["submissions"])
-
-POLL_SECONDS = 0.25
 
 
 @router.post("", status_code=status.HTTP_202_ACCEPTED, dependencies=[BodyLimit])
@@ -132,11 +129,15 @@ async def read_submission(
 ) -> SubmissionDetail:
     """With `wait`, hold the request until the grading ends or `wait` seconds pass (capped)."""
     deadline = time.monotonic() + min(wait, settings.max_wait_seconds)
-    while True:
-        detail = await run_in_threadpool(_load, settings, submission_id, principal.submitter)
-        if detail.status.terminal or time.monotonic() >= deadline:
-            return detail
-        await asyncio.sleep(min(POLL_SECONDS, max(0.0, deadline - time.monotonic())))
+    detail = await run_in_threadpool(_load, settings, submission_id, principal.submitter)
+    if detail.status.terminal or time.monotonic() >= deadline:
+        return detail
+    async with notifications.changes(settings.redis_url, submission_id) as changed:
+        while True:
+            detail = await run_in_threadpool(_load, settings, submission_id, principal.submitter)
+            if detail.status.terminal or time.monotonic() >= deadline:
+                return detail
+            await changed(deadline - time.monotonic())
 
 
 def _load(settings: Settings, submission_id: int, reader: Submitter) -> SubmissionDetail:

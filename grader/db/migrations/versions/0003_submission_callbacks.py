@@ -20,9 +20,7 @@ def upgrade() -> None:
     with op.batch_alter_table("submissions", schema=None) as batch_op:
         batch_op.add_column(sa.Column("callback_url", sa.String(length=2000), nullable=True))
         batch_op.add_column(
-            sa.Column(
-                "callback_delivered_at", sa.DateTime(timezone=True), nullable=True
-            )
+            sa.Column("callback_delivered_at", sa.DateTime(timezone=True), nullable=True)
         )
 
 
