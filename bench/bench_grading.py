@@ -80,8 +80,8 @@ def timed(fn: Callable[[], None], runs: int) -> list[float]:
     return samples
 
 
-def run(cmd: list[str], cwd: Path | None = None) -> None:
-    proc = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, check=False)
+def run(cmd: list[str], cwd: Path | None = None, env: dict[str, str] | None = None) -> None:
+    proc = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True, check=False)
     if proc.returncode != 0:
         raise SystemExit(f"{' '.join(cmd)} failed:\n{proc.stdout}\n{proc.stderr}")
 
@@ -104,6 +104,34 @@ def host_python() -> Path:
     return python
 
 
+def naive_docker_command(image: str, work: Path) -> list[str]:
+    """(b): one throw-away container running pytest over `work` (laid out by `lay_out`)."""
+    return [
+        "docker",
+        "run",
+        "--rm",
+        "--network",
+        "none",
+        "--read-only",
+        "--tmpfs",
+        "/tmp",
+        "-v",
+        f"{work}:/work:ro",
+        "-w",
+        "/work",
+        "-e",
+        "PYTHONDONTWRITEBYTECODE=1",
+        image,
+        "python",
+        "-m",
+        "pytest",
+        "-q",
+        "-p",
+        "no:cacheprovider",
+        ".",
+    ]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=9)
@@ -119,30 +147,7 @@ def main() -> None:
     try:
         lay_out(challenge, work)
         pytest_cmd = [str(host_python()), "-m", "pytest", "-q", "-p", "no:cacheprovider", "."]
-        docker_cmd = [
-            "docker",
-            "run",
-            "--rm",
-            "--network",
-            "none",
-            "--read-only",
-            "--tmpfs",
-            "/tmp",
-            "-v",
-            f"{work}:/work:ro",
-            "-w",
-            "/work",
-            "-e",
-            "PYTHONDONTWRITEBYTECODE=1",
-            image,
-            "python",
-            "-m",
-            "pytest",
-            "-q",
-            "-p",
-            "no:cacheprovider",
-            ".",
-        ]
+        docker_cmd = naive_docker_command(image, work)
         reference = REPO_ROOT / "challenges" / args.challenge / "solution"
 
         pool = SlotPool(Sandbox(client, image), size=1)
