@@ -130,15 +130,15 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def start_redis(data_dir: Path) -> tuple[subprocess.Popen[bytes], str]:
-    """A private, non-persistent redis-server on a free loopback port."""
+def start_redis(data_dir: Path, port: int | None = None) -> tuple[subprocess.Popen[bytes], str]:
+    """A private, non-persistent redis-server on `port` of loopback (default: a free one)."""
     binary = shutil.which("redis-server")
     if binary is None:
         raise RuntimeError(
             "redis-server not found: install it (apt-get install redis-server) or set "
             "GRADER_REDIS_URL to a running Redis"
         )
-    port = free_port()
+    port = port or free_port()
     data_dir.mkdir(parents=True, exist_ok=True)
     # Its own session: a Ctrl-C must not stop Redis before the workers have shut down.
     process = subprocess.Popen(

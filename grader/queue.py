@@ -3,10 +3,12 @@ which has no loss window). Redis only carries jobs; the database decides what is
 
 from __future__ import annotations
 
+import time
 from typing import TYPE_CHECKING
 
 from redis import Redis
 from rq import Queue
+from rq.registry import StartedJobRegistry
 
 if TYPE_CHECKING:
     RedisClient = Redis[bytes]
@@ -23,12 +25,16 @@ def grading_queue(redis: RedisClient, job_timeout: int) -> Queue:
     return Queue(QUEUE_NAME, connection=redis, default_timeout=job_timeout)
 
 
+def grading_job_id(submission_id: int, attempt: int) -> str:
+    return f"submission-{submission_id}-attempt-{attempt}"
+
+
 def enqueue_grading(queue: Queue, submission_id: int, attempt: int) -> None:
     """Enqueue one attempt; the id names the attempt so a re-enqueue never collides."""
     queue.enqueue_call(
         JOB_FUNCTION,
         args=(submission_id,),
-        job_id=f"submission-{submission_id}-attempt-{attempt}",
+        job_id=grading_job_id(submission_id, attempt),
         result_ttl=0,  # the result lives in the database
         failure_ttl=24 * 3600,
         description=f"grade submission {submission_id} (attempt {attempt})",
@@ -57,3 +63,16 @@ def enqueue_callback(queue: Queue, submission_id: int) -> None:
         failure_ttl=24 * 3600,
         description=f"callback for submission {submission_id}",
     )
+
+
+def pending_jobs(queue: Queue) -> set[str]:
+    """Ids of the jobs Redis holds as waiting (the queue, rq's intermediate list) or running
+    (the started registry, its entry not expired). Read in that order, so that a job moving
+    from one to the next while we look is seen at least once."""
+    redis = queue.connection
+    ids = {raw.decode() for raw in redis.lrange(queue.key, 0, -1)}
+    ids |= {raw.decode() for raw in redis.lrange(queue.intermediate_queue_key, 0, -1)}
+    started = StartedJobRegistry(queue=queue)
+    for raw in redis.zrangebyscore(started.key, time.time(), "+inf"):
+        ids.add(raw.decode().split(":", 1)[0])  # "{job id}:{execution id}"
+    return ids

@@ -8,7 +8,7 @@ one can never write a second result.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import timedelta
 from enum import StrEnum
@@ -17,6 +17,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from grader.db.models import Submission, SubmissionStatus, utcnow
+from grader.queue import grading_job_id
 from worker.result import GradeResult, Verdict
 
 log = logging.getLogger(__name__)
@@ -128,9 +129,21 @@ class ReapReport:
     gave_up: list[int]
 
 
-def reap(session: Session, deadline: timedelta, max_attempts: int, enqueue: Enqueue) -> ReapReport:
+def reap(
+    session: Session,
+    deadline: timedelta,
+    max_attempts: int,
+    enqueue: Enqueue,
+    pending: Collection[str] = (),
+    job_id: Callable[[int, int], str] = grading_job_id,
+) -> ReapReport:
     """Re-enqueue submissions queued or running for longer than `deadline` (their job was lost:
-    Redis flushed, worker killed, enqueue failed), or mark them `error` once out of attempts."""
+    Redis flushed, worker killed, enqueue failed), or mark them `error` once out of attempts.
+
+    A queued submission whose job (`job_id(id, attempts)`) is among the `pending` jobs Redis
+    still holds is only waiting its turn behind a backlog (or for Docker): it is left alone,
+    however long it waits. Read `pending` before calling this, never after.
+    """
     now = utcnow()
     stale = session.execute(
         select(Submission.id, Submission.status, Submission.attempts)
@@ -142,6 +155,8 @@ def reap(session: Session, deadline: timedelta, max_attempts: int, enqueue: Enqu
     ).all()
     report = ReapReport([], [])
     for row in stale:
+        if row.status is SubmissionStatus.QUEUED and job_id(row.id, row.attempts) in pending:
+            continue
         guard = (
             Submission.id == row.id,
             Submission.attempts == row.attempts,

@@ -9,7 +9,13 @@ from datetime import timedelta
 from grader.config import Settings
 from grader.db.models import Submission
 from grader.db.session import session_scope
-from grader.queue import RedisClient, enqueue_callback, enqueue_grading, grading_queue
+from grader.queue import (
+    RedisClient,
+    enqueue_callback,
+    enqueue_grading,
+    grading_queue,
+    pending_jobs,
+)
 from grader.services.grading import ReapReport, reap
 
 log = logging.getLogger(__name__)
@@ -17,12 +23,14 @@ log = logging.getLogger(__name__)
 
 def reap_once(settings: Settings, redis: RedisClient) -> ReapReport:
     queue = grading_queue(redis, settings.job_timeout_seconds)
+    pending = pending_jobs(queue)  # first: see grading.reap
     with session_scope(settings.database_url) as session:
         report = reap(
             session,
             timedelta(seconds=settings.reaper_deadline_seconds),
             settings.max_attempts,
             lambda submission_id, attempt: enqueue_grading(queue, submission_id, attempt),
+            pending,
         )
     if report.gave_up:
         with session_scope(settings.database_url) as session:

@@ -11,7 +11,8 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -80,13 +81,9 @@ def redis(redis_url: str) -> Iterator[RedisClient]:
     client.close()
 
 
-@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
-def database_url(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path_factory.mktemp('sqlite') / 'grader.db'}"
-        return
+@contextmanager
+def postgres_database() -> Iterator[str]:
+    """A fresh PostgreSQL database, dropped afterwards; skips when PostgreSQL is not reachable."""
     name = f"grader_test_{secrets.token_hex(4)}"
     try:
         admin = psycopg.connect(PG_ADMIN, autocommit=True, connect_timeout=3)
@@ -95,10 +92,23 @@ def database_url(
     with admin:
         admin.execute(f'CREATE DATABASE "{name}"')
     url = f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
-    yield url
-    get_engine(url).dispose()
-    with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    try:
+        yield url
+    finally:
+        get_engine(url).dispose()
+        with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def database_url(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path_factory.mktemp('sqlite') / 'grader.db'}"
+        return
+    with postgres_database() as url:
+        yield url
 
 
 @dataclass
@@ -111,6 +121,8 @@ class Service:
     server: subprocess.Popen[bytes] | None = None
     worker: subprocess.Popen[bytes] | None = None
     admin_token: str = ""
+    worker_count: int = 3
+    private_redis: PrivateRedis | None = None
     _users: int = field(default=0)
 
     def client(self, token: str | None = None, api_key: str | None = None) -> httpx.Client:
@@ -161,7 +173,7 @@ class Service:
     def start_worker(self, **settings: str) -> None:
         log = (self.logs / "worker.log").open("ab")
         self.worker = subprocess.Popen(
-            [sys.executable, "-m", "grader", "worker", "--count", "3"],
+            [sys.executable, "-m", "grader", "worker", "--count", str(self.worker_count)],
             env=self.env | settings,
             stdout=log,
             stderr=subprocess.STDOUT,
@@ -215,17 +227,20 @@ def sandbox_containers(client: docker.DockerClient) -> dict[str, dict[str, Any]]
     return {str(c.id): dict(c.attrs.get("Labels") or {}) for c in found}
 
 
-@pytest.fixture(scope="session")
-def service(
+@contextmanager
+def deploy(
     database_url: str,
     redis_url: str,
     redis: RedisClient,
     docker_client: docker.DockerClient,
-    tmp_path_factory: pytest.TempPathFactory,
+    work: Path,
+    workers: int = 3,
+    **settings: str,
 ) -> Iterator[Service]:
+    """API + workers on `database_url` and `redis_url`, with `GRADER_*` overrides; afterwards,
+    asserts that no process of theirs and no sandbox container of a dead worker is left."""
     before = set(sandbox_containers(docker_client))
     redis.flushdb()
-    work = tmp_path_factory.mktemp("service")
     port = _free_port()
     env = {
         **os.environ,
@@ -243,9 +258,15 @@ def service(
         "GRADER_SANDBOX_IMAGE": image_tag(),
         "GRADER_CALLBACK_SECRET": CALLBACK_SECRET,
         "GRADER_CALLBACK_ALLOW_PRIVATE": "true",
+        **settings,
     }
     svc = Service(
-        url=f"http://127.0.0.1:{port}", database_url=database_url, env=env, logs=work, redis=redis
+        url=f"http://127.0.0.1:{port}",
+        database_url=database_url,
+        env=env,
+        logs=work,
+        redis=redis,
+        worker_count=workers,
     )
     for args in (["db", "upgrade"], ["users", "create-admin", ADMIN[0], "--password", ADMIN[1]]):
         done = svc.cli(*args)
@@ -286,6 +307,66 @@ def service(
     assert not leftover, f"sandbox containers left behind by the workers: {leftover}"
 
 
+@pytest.fixture(scope="session")
+def service(
+    database_url: str,
+    redis_url: str,
+    redis: RedisClient,
+    docker_client: docker.DockerClient,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[Service]:
+    work = tmp_path_factory.mktemp("service")
+    with deploy(database_url, redis_url, redis, docker_client, work) as svc:
+        yield svc
+
+
+class PrivateRedis:
+    """A redis-server of one test's own, which the test may stop, start again (same port, and
+    empty: it persists nothing) or flush without disturbing any other test."""
+
+    def __init__(self, data_dir: Path) -> None:
+        self.data_dir = data_dir
+        self.process, self.url = start_redis(data_dir)
+        self.port = int(self.url.rsplit(":", 1)[1].split("/")[0])
+        self.client: RedisClient = Redis.from_url(self.url)
+
+    def stop(self) -> None:
+        terminate([self.process], grace=10)
+
+    def start(self) -> None:
+        assert self.process.poll() is not None, "stop it first"
+        self.process, _ = start_redis(self.data_dir, port=self.port)
+
+    def close(self) -> None:
+        self.stop()
+        self.client.close()
+
+
+@pytest.fixture
+def private_service(
+    docker_client: docker.DockerClient, tmp_path: Path
+) -> Iterator[Callable[..., Service]]:
+    """`private_service(workers=N, **GRADER_settings)`: a deployment of the test's own on a
+    fresh PostgreSQL database and a private redis-server (`svc.private_redis`), stopped and
+    checked for leftovers (processes, containers) when the test ends."""
+    if shutil.which("redis-server") is None:
+        pytest.skip("needs the redis-server binary (scripts/setup-services.sh installs it)")
+    stack = ExitStack()
+
+    def make(workers: int = 3, **settings: str) -> Service:
+        url = stack.enter_context(postgres_database())
+        private = PrivateRedis(tmp_path / "redis")
+        stack.callback(private.close)
+        svc = stack.enter_context(
+            deploy(url, private.url, private.client, docker_client, tmp_path, workers, **settings)
+        )
+        svc.private_redis = private
+        return svc
+
+    with stack:
+        yield make
+
+
 def _wait_ready(svc: Service, timeout: float = 30) -> None:
     deadline = time.monotonic() + timeout
     last = ""
@@ -302,3 +383,65 @@ def _wait_ready(svc: Service, timeout: float = 30) -> None:
             last = str(exc)
         time.sleep(0.2)
     raise AssertionError(f"the API was not ready within {timeout} s: {last}")
+
+
+AUDIT_SQL = """
+CREATE TABLE submission_audit (
+    n bigserial PRIMARY KEY,
+    submission_id integer NOT NULL,
+    old_status text,
+    new_status text NOT NULL,
+    attempts integer NOT NULL,
+    verdict text,
+    score integer
+);
+CREATE FUNCTION audit_submission() RETURNS trigger AS $$
+BEGIN
+    INSERT INTO submission_audit (submission_id, old_status, new_status, attempts, verdict, score)
+    VALUES (NEW.id, CASE WHEN TG_OP = 'UPDATE' THEN OLD.status::text END, NEW.status::text,
+            NEW.attempts, NEW.verdict, NEW.score);
+    RETURN NEW;
+END $$ LANGUAGE plpgsql;
+CREATE TRIGGER submission_audit AFTER INSERT OR UPDATE ON submissions
+    FOR EACH ROW EXECUTE FUNCTION audit_submission();
+"""
+
+TERMINAL = ("completed", "error")
+
+
+@dataclass(frozen=True)
+class Write:
+    old: str | None
+    new: str
+    attempts: int
+    verdict: str | None
+    score: int | None
+
+
+def install_audit(database_url: str) -> None:
+    """Record every INSERT/UPDATE of a submission row (a PostgreSQL trigger), so a test can
+    prove how many times each one was written, whatever the service's code believes."""
+    with psycopg.connect(_libpq(database_url), autocommit=True) as conn:
+        conn.execute(AUDIT_SQL)
+
+
+def audit(database_url: str) -> dict[int, list[Write]]:
+    """Every write of every submission, in order."""
+    with psycopg.connect(_libpq(database_url)) as conn:
+        rows = conn.execute(
+            "SELECT submission_id, old_status, new_status, attempts, verdict, score"
+            " FROM submission_audit ORDER BY n"
+        ).fetchall()
+    writes: dict[int, list[Write]] = {}
+    for submission_id, *rest in rows:
+        writes.setdefault(submission_id, []).append(Write(*rest))
+    return writes
+
+
+def terminal_writes(writes: list[Write]) -> list[Write]:
+    """The writes that ended the submission (a second one would be a second result)."""
+    return [w for w in writes if w.new in TERMINAL]
+
+
+def _libpq(database_url: str) -> str:
+    return database_url.replace("postgresql+psycopg://", "postgresql://")

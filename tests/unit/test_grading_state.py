@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from grader.db.models import Challenge, Submission, SubmissionStatus, User, utcnow
 from grader.errors import ChallengeClosed, InvalidSubmission, NotFound
+from grader.queue import grading_job_id
 from grader.services import grading
 from grader.services.submissions import (
     SubmissionRules,
@@ -218,3 +219,29 @@ def test_the_reaper_gives_up_after_max_attempts(session: Session, submission: Su
     row = fresh(session, submission)
     assert row.status is SubmissionStatus.ERROR
     assert row.error is not None and "gave up after 3 attempts" in row.error
+
+
+def test_the_reaper_leaves_a_queued_submission_alone_while_redis_holds_its_job(
+    session: Session, submission: Submission
+) -> None:
+    """A long backlog (or a job waiting for Docker) is not a lost job: no attempt is spent."""
+    age(session, submission, 120)
+    enqueued = Enqueued()
+    pending = {grading_job_id(submission.id, 1)}
+    report = grading.reap(session, DEADLINE, 3, enqueued, pending)
+    assert report.requeued == [] and enqueued == []
+    assert fresh(session, submission).attempts == 1
+    # Another attempt's job, or none at all, does not count: the job is lost.
+    report = grading.reap(session, DEADLINE, 3, enqueued, {grading_job_id(submission.id, 2)})
+    assert report.requeued == [submission.id] and enqueued == [(submission.id, 2)]
+
+
+def test_a_running_submission_past_the_deadline_is_reaped_even_if_its_job_is_known(
+    session: Session, submission: Submission
+) -> None:
+    """Running past the deadline means its worker died (rq keeps such jobs as started)."""
+    assert grading.claim(session, submission.id) is not None
+    age(session, submission, 120)
+    enqueued = Enqueued()
+    report = grading.reap(session, DEADLINE, 3, enqueued, {grading_job_id(submission.id, 1)})
+    assert report.requeued == [submission.id] and enqueued == [(submission.id, 2)]
