@@ -12,16 +12,19 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from multiprocessing.process import BaseProcess
 from pathlib import Path
 from types import FrameType
 
+import docker
 from redis import Redis
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 from rq import SimpleWorker, Worker
 
 from grader.config import Settings, get_settings
-from grader.queue import grading_queue
+from grader.queue import RedisClient, grading_queue
 from grader.services.reaper import reap_once, run_reaper
 from worker.sandbox import connect, reap
 
@@ -48,6 +51,7 @@ def _work() -> None:
     threading.Thread(target=watch_parent, daemon=True).start()
     settings = get_settings()
     redis = Redis.from_url(settings.redis_url)
+    wait_for_redis(redis)  # else a Redis outage makes the pool restart us in a loop
     queues = [grading_queue(redis, settings.job_timeout_seconds)]
     if settings.warm_slots == 0:
         Worker(queues, connection=redis).work(with_scheduler=False, logging_level="INFO")
@@ -59,6 +63,50 @@ def _work() -> None:
         SimpleWorker(queues, connection=redis).work(with_scheduler=False, logging_level="INFO")
     finally:
         close_sandbox()
+
+
+def wait_for_redis(
+    redis: RedisClient, sleep: Callable[[float], None] = time.sleep, max_delay: float = 10.0
+) -> None:
+    """Block until Redis answers a ping, retrying with backoff and logging (no bound: a worker
+    has nothing to do without Redis; its parent stops it as usual meanwhile)."""
+    delay = 0.5
+    waited = 0.0
+    while True:
+        try:
+            redis.ping()
+        except (RedisConnectionError, RedisTimeoutError, OSError) as exc:
+            log.warning("Redis does not answer (%s); retrying in %g s", exc, delay)
+            sleep(delay)
+            waited += delay
+            delay = min(delay * 2, max_delay)
+            continue
+        if waited:
+            log.warning("Redis answers again after about %.0f s", waited)
+        return
+
+
+class Respawn:
+    """When to replace an exited worker: at once if it ran a while, else after a delay that
+    doubles with each quick exit in a row (1 s to 60 s), so a failure at start-up does not
+    become a restart loop."""
+
+    QUICK_SECONDS = 30.0
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self.clock = clock
+        self.quick_exits = 0
+        self.not_before = 0.0
+
+    def exited(self, ran_for: float) -> float:
+        """Record an exit after `ran_for` seconds; returns the delay before the next start."""
+        self.quick_exits = self.quick_exits + 1 if ran_for < self.QUICK_SECONDS else 0
+        delay = 0.0 if self.quick_exits == 0 else min(2.0 ** (self.quick_exits - 1), 60.0)
+        self.not_before = max(self.not_before, self.clock() + delay)
+        return delay
+
+    def may_start(self) -> bool:
+        return self.clock() >= self.not_before
 
 
 def run_worker_pool(settings: Settings, count: int) -> None:
@@ -78,16 +126,27 @@ def run_worker_pool(settings: Settings, count: int) -> None:
     reap_once(settings, redis)
     reaper = threading.Thread(target=run_reaper, args=(settings, redis, stop), daemon=True)
     reaper.start()
+    sweeper = threading.Thread(target=_sweep_sandboxes, args=(client, stop), daemon=True)
+    sweeper.start()
     context = multiprocessing.get_context("spawn")
     workers: list[BaseProcess] = []
+    born: dict[BaseProcess, float] = {}
+    respawn = Respawn()
     try:
         while not stopping:
             for process in [w for w in workers if not w.is_alive()]:
-                log.warning("%s exited with %s; starting another", process.name, process.exitcode)
+                delay = respawn.exited(time.monotonic() - born.pop(process))
+                log.warning(
+                    "%s exited with %s; starting another in %g s",
+                    process.name,
+                    process.exitcode,
+                    delay,
+                )
                 workers.remove(process)
-            while len(workers) < count and not stopping:
+            while len(workers) < count and not stopping and respawn.may_start():
                 process = context.Process(target=_work, name=f"grader-worker-{len(workers)}")
                 process.start()
+                born[process] = time.monotonic()
                 workers.append(process)
             time.sleep(0.5)
     finally:
@@ -106,6 +165,23 @@ def run_worker_pool(settings: Settings, count: int) -> None:
                 process.kill()
                 process.join()
         reap(client)  # containers of horses that did not end cleanly
+
+
+#: How often the pool's parent removes sandbox containers of dead gradings while it runs.
+SWEEP_SECONDS = 60.0
+
+
+def _sweep_sandboxes(client: docker.DockerClient, stop: threading.Event) -> None:
+    """Remove leftovers of gradings whose process died (a horse killed, a clean-up that failed
+    while the Docker daemon was away) now and then, not only at start-up and shutdown."""
+    while not stop.wait(SWEEP_SECONDS):
+        try:
+            removed = reap(client)
+        except Exception as exc:  # the daemon is away: next time
+            log.warning("could not sweep sandbox containers: %s", exc)
+            continue
+        if removed:
+            log.warning("removed %s sandbox container(s) of dead gradings", removed)
 
 
 class _StopFlag:

@@ -18,9 +18,10 @@ from grader.services.challenges import spec_of
 from grader.services.grading import Recorded, claim, record
 from grader.services.uploads import finish_validation
 from grader.services.validation import validate_challenge
-from worker.result import Verdict
+from worker.result import GradeResult, Verdict
 from worker.sandbox import Sandbox, SandboxError, connect, image_tag, internal_error
 from worker.sandbox.pool import SlotPool
+from worker.sandbox.runtime import daemon_answers, remove_exited_own, wait_for_daemon
 
 log = logging.getLogger(__name__)
 
@@ -57,10 +58,49 @@ def close_sandbox() -> None:
         _pooled = None
 
 
+#: How long a job waits for an absent Docker daemon before it spends an attempt anyway (the
+#: retries then wait again: `max_attempts` of these bound an outage's cost to a submission).
+DOCKER_WAIT_SECONDS = 300.0
+
+
+def _wait_for_docker(docker_url: str | None) -> None:
+    """Before claiming: a daemon that does not answer (restarting, say) would burn an attempt
+    per job in seconds; wait for it instead (bounded). If it was away, what died with it goes:
+    this process's warm slots and the containers it could not remove meanwhile."""
+    if daemon_answers(docker_url):
+        return
+    if not wait_for_daemon(docker_url, DOCKER_WAIT_SECONDS):
+        log.error("no Docker daemon for %g s; grading anyway", DOCKER_WAIT_SECONDS)
+        return
+    if _pooled is not None:
+        sandbox, pool = _pooled
+        pool.drain()
+        try:
+            remove_exited_own(sandbox.client)
+        except Exception:
+            log.exception("could not remove the sandbox containers the daemon restart killed")
+
+
+def _unless_docker_went_away(docker_url: str | None, result: GradeResult) -> GradeResult:
+    """A grading the daemon's shutdown cut short may look like the candidate's failure (the app
+    killed: tests fail, "exited before listening"); if the daemon is gone right after, it is
+    ours: an internal error, retried. A full pass cannot be an outage's doing."""
+    if result.verdict in (Verdict.PASSED, Verdict.INTERNAL_ERROR) or daemon_answers(docker_url):
+        return result
+    log.warning("the Docker daemon went away during a grading (%s): retrying it", result.verdict)
+    return result.model_copy(
+        update={
+            "verdict": Verdict.INTERNAL_ERROR,
+            "error": f"the Docker daemon went away during the grading (it read {result.verdict})",
+        }
+    )
+
+
 def grade_submission(submission_id: int) -> str:
     """Grade one submission if it is still owed; returns what happened (for rq's logs)."""
     settings = get_settings()
     url = settings.database_url
+    _wait_for_docker(settings.docker_url)
     with session_scope(url) as session:
         claimed = claim(session, submission_id)
         if claimed is None:
@@ -77,6 +117,7 @@ def grade_submission(submission_id: int) -> str:
         log.exception("grading submission %s failed", submission_id)
         reason = str(exc) if isinstance(exc, SandboxError) else f"{type(exc).__name__}: {exc}"
         result = internal_error(reason, started)
+    result = _unless_docker_went_away(settings.docker_url, result)
     queue = grading_queue(Redis.from_url(settings.redis_url), settings.job_timeout_seconds)
     with session_scope(url) as session:
         outcome = record(

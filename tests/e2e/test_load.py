@@ -101,6 +101,26 @@ def wait_terminal(svc: Service, ids: list[int], seconds: float) -> dict[int, Sub
         time.sleep(1.0)
 
 
+def misgraded(
+    svc: Service, ids: list[int], kinds: list[str], rows: dict[int, Submission]
+) -> list[str]:
+    """Submissions not graded exactly once (one terminal write, the last one, after a single
+    insert as attempt 1) or not scored for what they are."""
+    writes = audit(svc.database_url)
+    wrong: list[str] = []
+    for submission_id, kind in zip(ids, kinds, strict=True):
+        row, history = rows[submission_id], writes.get(submission_id, [])
+        status, verdict, score_ok = EXPECTED[kind]
+        ends = terminal_writes(history)
+        if len(ends) != 1 or history[-1] is not ends[0]:
+            wrong.append(f"{submission_id} ({kind}): {len(ends)} terminal writes: {history}")
+        elif (row.status.value, row.verdict) != (status, verdict) or not score_ok(row.score or 0):
+            wrong.append(f"{submission_id} ({kind}): {row.status} {row.verdict} {row.score}")
+        elif history[0].old is not None or history[0].attempts != 1:
+            wrong.append(f"{submission_id} ({kind}): not inserted once as attempt 1: {history}")
+    return wrong
+
+
 def test_a_burst_of_submissions_is_graded_once_each(
     private_service: Callable[..., Service],
     docker_client: docker.DockerClient,
@@ -124,18 +144,7 @@ def test_a_burst_of_submissions_is_graded_once_each(
     drained = time.monotonic() - started
     svc.stop_worker()  # its pool's warm slots go too: then nothing of ours may remain
 
-    writes = audit(svc.database_url)
-    wrong: list[str] = []
-    for submission_id, kind in zip(ids, kinds, strict=True):
-        row, history = rows[submission_id], writes.get(submission_id, [])
-        status, verdict, score_ok = EXPECTED[kind]
-        ends = terminal_writes(history)
-        if len(ends) != 1 or history[-1] is not ends[0]:
-            wrong.append(f"{submission_id} ({kind}): {len(ends)} terminal writes: {history}")
-        elif (row.status.value, row.verdict) != (status, verdict) or not score_ok(row.score or 0):
-            wrong.append(f"{submission_id} ({kind}): {row.status} {row.verdict} {row.score}")
-        elif history[0].old is not None or history[0].attempts != 1:
-            wrong.append(f"{submission_id} ({kind}): not inserted once as attempt 1: {history}")
+    wrong = misgraded(svc, ids, kinds, rows)
     assert not wrong, f"{len(wrong)} submissions wrong, e.g. {wrong[:5]}"
     assert svc.count_submissions() == BURST  # nothing lost, nothing extra
     assert not leftovers(docker_client, before), "sandbox containers left behind"

@@ -6,6 +6,7 @@ Everything above it (engine, pool) speaks in terms of submissions, limits and ve
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import socket
 import threading
@@ -24,6 +25,8 @@ from worker.sandbox.errors import DockerUnavailable, ImageMissing
 from worker.sandbox.harness.protocol import APP_DIR, DATA_DIR
 from worker.sandbox.image import image_exists
 from worker.sandbox.limits import MIB, Limits
+
+log = logging.getLogger(__name__)
 
 LABEL = "interview-grader.sandbox"
 """Every container and volume the engine makes carries this label (value: its role)."""
@@ -55,6 +58,63 @@ def connect(base_url: str | None = None, timeout: int = 60) -> docker.DockerClie
             "or run scripts/setup-docker.sh."
         ) from exc
     return client
+
+
+def daemon_answers(base_url: str | None = None, timeout: int = 5) -> bool:
+    """The daemon answers a ping right now (a fresh client: an old one may hold dead sockets)."""
+    try:
+        client = (
+            docker.DockerClient(base_url=base_url, timeout=timeout)
+            if base_url
+            else docker.from_env(timeout=timeout)
+        )
+    except (docker.errors.DockerException, OSError):
+        return False
+    try:
+        return bool(client.ping())
+    except (docker.errors.DockerException, OSError):
+        return False
+    finally:
+        client.close()
+
+
+def wait_for_daemon(
+    base_url: str | None,
+    timeout: float,
+    answers: Callable[[str | None], bool] = daemon_answers,
+    sleep: Callable[[float], None] = time.sleep,
+    clock: Callable[[], float] = time.monotonic,
+) -> bool:
+    """Wait until the daemon answers, at most `timeout` seconds, polling with backoff (0.5 s,
+    doubling to 10 s) and logging while it waits. True once it answers; False if it never did."""
+    if answers(base_url):
+        return True
+    started = clock()
+    delay = 0.5
+    log.warning("the Docker daemon does not answer; waiting up to %g s for it", timeout)
+    while clock() - started < timeout:
+        sleep(min(delay, max(0.0, timeout - (clock() - started))))
+        if answers(base_url):
+            log.warning("the Docker daemon answers again after %.1f s", clock() - started)
+            return True
+        delay = min(delay * 2, 10.0)
+        log.warning("still no Docker daemon after %.0f s", clock() - started)
+    return False
+
+
+def remove_exited_own(client: docker.DockerClient) -> int:
+    """Remove this process's sandbox containers that no longer run (those a daemon restart
+    killed, whose removal failed while it was down). Only between gradings: a running grading's
+    containers run, and a pooled slot whose container exited is dead anyway."""
+    removed = 0
+    mine = f"{LABEL_OWNER}={owner_id()}"
+    for status in ("exited", "dead"):
+        for container in client.containers.list(
+            all=True, sparse=True, filters={"label": [LABEL, mine], "status": status}
+        ):
+            remove_container(container)
+            removed += 1
+    return removed
 
 
 def require_image(client: docker.DockerClient, tag: str) -> None:
