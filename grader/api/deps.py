@@ -6,10 +6,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import Depends, HTTPException, Request, status
+from fastapi import Depends, HTTPException, Path, Request, status
 from fastapi.security import APIKeyHeader, OAuth2PasswordBearer
 from sqlalchemy.orm import Session
 
+from grader.api.schemas import NO_NUL
 from grader.config import Settings, get_settings
 from grader.db.models import Role, User
 from grader.db.session import get_sessionmaker
@@ -19,6 +20,14 @@ from grader.services.submissions import Submitter
 from grader.services.users import find_api_key
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
+
+#: The largest integer both databases take in a query (PostgreSQL INTEGER); past it, a lookup
+#: or an OFFSET overflowed into a 500.
+MAX_INT = 2**31 - 1
+#: A row id in a path; out-of-range ones are refused (422) before they reach the database.
+RowId = Annotated[int, Path(ge=1, le=MAX_INT)]
+#: A challenge's slug in a path.
+Slug = Annotated[str, Path(pattern=NO_NUL)]
 
 _bearer = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
 _api_key = APIKeyHeader(name="X-API-Key", auto_error=False)

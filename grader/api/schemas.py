@@ -4,6 +4,7 @@ response can carry them."""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from pydantic import BaseModel, Field
 
@@ -19,6 +20,69 @@ from grader.db.models import (
 )
 from grader.services.challenges import spec_of
 from worker.result import GradeResult
+
+#: Text the databases can store and compare: PostgreSQL refuses NUL characters, which were a
+#: 500 in a lookup or an insert before fields and parameters took this pattern.
+NO_NUL = r"^[^\x00]*$"
+
+
+class Error(BaseModel):
+    """The body of every error response (FastAPI's `HTTPException` and `grader.errors`)."""
+
+    detail: str = Field(description="What went wrong, for a person to read.")
+
+
+class ValidationIssue(BaseModel):
+    """One problem found by request validation (FastAPI's format)."""
+
+    loc: list[str | int] = Field(description="Where: body, query, path, header... then names.")
+    msg: str
+    type: str
+    input: Any = None
+    ctx: dict[str, Any] | None = None
+
+
+class ValidationFailed(BaseModel):
+    """422: a list of issues from request validation, or one sentence from a service rule."""
+
+    detail: str | list[ValidationIssue]
+
+
+_ERRORS: dict[int, tuple[str, type[BaseModel], dict[str, Any]]] = {
+    400: ("The body could not be parsed (malformed JSON or form data).", Error, {}),
+    401: (
+        "Not authenticated: no, an unknown or an expired bearer token or API key.",
+        Error,
+        {"WWW-Authenticate": {"description": "`Bearer`.", "schema": {"type": "string"}}},
+    ),
+    403: ("Admins only.", Error, {}),
+    404: ("No such thing, or not one the caller may see.", Error, {}),
+    409: ("The request clashes with the current state.", Error, {}),
+    413: ("The request body, or the submission's files, are over the size limit.", Error, {}),
+    422: ("The request breaks a rule; nothing was changed.", ValidationFailed, {}),
+    429: (
+        "Too many submissions; retry after `Retry-After` seconds.",
+        Error,
+        {
+            "Retry-After": {
+                "description": "Seconds to wait.",
+                "required": True,
+                "schema": {"type": "integer", "minimum": 1},
+            }
+        },
+    ),
+}
+
+
+def error_responses(*codes: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI `responses=` for the error codes a route can answer, each with its JSON body."""
+    responses: dict[int | str, dict[str, Any]] = {}
+    for code in codes:
+        description, model, headers = _ERRORS[code]
+        responses[code] = {"description": description, "model": model}
+        if headers:
+            responses[code]["headers"] = headers
+    return responses
 
 
 class Token(BaseModel):
@@ -52,7 +116,7 @@ class UserOut(BaseModel):
 
 
 class ApiKeyCreate(BaseModel):
-    name: str = Field(min_length=1, max_length=100)
+    name: str = Field(min_length=1, max_length=100, pattern=NO_NUL)
 
 
 class ApiKeyOut(BaseModel):
@@ -146,10 +210,11 @@ class ChallengeVersionOut(BaseModel):
 
 
 class SubmissionCreate(BaseModel):
-    challenge: str = Field(description="The challenge's slug.", max_length=100)
+    challenge: str = Field(description="The challenge's slug.", max_length=100, pattern=NO_NUL)
     files: dict[str, str] = Field(description="Relative path -> UTF-8 text; main.py required.")
     callback_url: str | None = Field(
         default=None,
+        pattern=NO_NUL,
         description="POSTed a signed JSON summary once the grading is final "
         "(see grader.services.callbacks).",
     )

@@ -9,20 +9,21 @@ from fastapi import APIRouter, Depends, HTTPException, status
 from fastapi.security import OAuth2PasswordRequestForm
 
 from grader.api.deps import SessionDep, SettingsDep
-from grader.api.schemas import Token
+from grader.api.schemas import Token, error_responses
 from grader.security import create_access_token
 from grader.services.users import authenticate
 
 router = APIRouter(prefix="/auth", tags=["auth"])
 
 
-@router.post("/token")
+@router.post("/token", responses=error_responses(400, 401, 422))
 def login(
     form: Annotated[OAuth2PasswordRequestForm, Depends()],
     session: SessionDep,
     settings: SettingsDep,
 ) -> Token:
-    user = authenticate(session, form.username, form.password)
+    # No username holds a NUL, and PostgreSQL cannot even compare one (it was a 500).
+    user = None if "\x00" in form.username else authenticate(session, form.username, form.password)
     if user is None:
         raise HTTPException(
             status.HTTP_401_UNAUTHORIZED,

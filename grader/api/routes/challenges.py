@@ -5,18 +5,19 @@ from __future__ import annotations
 from fastapi import APIRouter, UploadFile, status
 from sqlalchemy import select
 
-from grader.api.deps import AdminUser, CurrentPrincipal, RedisDep, SessionDep, SettingsDep
+from grader.api.deps import AdminUser, CurrentPrincipal, RedisDep, SessionDep, SettingsDep, Slug
 from grader.api.schemas import (
     ChallengeDetail,
     ChallengeSummary,
     ChallengeVersionOut,
     SubmissionOut,
+    error_responses,
 )
 from grader.db.models import ChallengeStatus, ChallengeVersion
 from grader.queue import enqueue_grading, enqueue_validation, grading_queue
 from grader.services import challenges, submissions, uploads
 
-router = APIRouter(prefix="/challenges", tags=["challenges"])
+router = APIRouter(prefix="/challenges", tags=["challenges"], responses=error_responses(401))
 
 
 @router.get("")
@@ -24,31 +25,35 @@ def list_challenges(_: CurrentPrincipal, session: SessionDep) -> list[ChallengeS
     return [ChallengeSummary.of(c) for c in challenges.list_active(session)]
 
 
-@router.get("/{slug}")
-def read_challenge(slug: str, principal: CurrentPrincipal, session: SessionDep) -> ChallengeDetail:
+@router.get("/{slug}", responses=error_responses(404))
+def read_challenge(slug: Slug, principal: CurrentPrincipal, session: SessionDep) -> ChallengeDetail:
     return ChallengeDetail.of(
         challenges.get_challenge(session, slug, include_archived=principal.is_admin)
     )
 
 
-@router.post("/{slug}/archive")
-def archive_challenge(slug: str, _: AdminUser, session: SessionDep) -> ChallengeSummary:
+@router.post("/{slug}/archive", responses=error_responses(403, 404))
+def archive_challenge(slug: Slug, _: AdminUser, session: SessionDep) -> ChallengeSummary:
     """Stop taking submissions; existing ones keep their results."""
     challenge = challenges.set_status(session, slug, ChallengeStatus.ARCHIVED)
     session.commit()
     return ChallengeSummary.of(challenge)
 
 
-@router.post("/{slug}/restore")
-def restore_challenge(slug: str, _: AdminUser, session: SessionDep) -> ChallengeSummary:
+@router.post("/{slug}/restore", responses=error_responses(403, 404))
+def restore_challenge(slug: Slug, _: AdminUser, session: SessionDep) -> ChallengeSummary:
     challenge = challenges.set_status(session, slug, ChallengeStatus.ACTIVE)
     session.commit()
     return ChallengeSummary.of(challenge)
 
 
-@router.post("/{slug}/regrade", status_code=status.HTTP_202_ACCEPTED)
+@router.post(
+    "/{slug}/regrade",
+    status_code=status.HTTP_202_ACCEPTED,
+    responses=error_responses(403, 404),
+)
 def regrade_challenge(
-    slug: str, _: AdminUser, session: SessionDep, redis: RedisDep, settings: SettingsDep
+    slug: Slug, _: AdminUser, session: SessionDep, redis: RedisDep, settings: SettingsDep
 ) -> list[SubmissionOut]:
     """Re-queue the latest finished submission of every user against the current version."""
     queue = grading_queue(redis, settings.job_timeout_seconds)
@@ -58,7 +63,9 @@ def regrade_challenge(
     return [SubmissionOut.of(s, staff=True) for s in regraded]
 
 
-@router.post("", status_code=status.HTTP_202_ACCEPTED)
+@router.post(
+    "", status_code=status.HTTP_202_ACCEPTED, responses=error_responses(400, 403, 413, 422)
+)
 def upload_challenge(
     file: UploadFile, _: AdminUser, session: SessionDep, redis: RedisDep, settings: SettingsDep
 ) -> ChallengeVersionOut:
@@ -74,8 +81,8 @@ def upload_challenge(
     return ChallengeVersionOut.of(spec.slug, version)
 
 
-@router.get("/{slug}/versions")
-def list_versions(slug: str, _: AdminUser, session: SessionDep) -> list[ChallengeVersionOut]:
+@router.get("/{slug}/versions", responses=error_responses(403, 404))
+def list_versions(slug: Slug, _: AdminUser, session: SessionDep) -> list[ChallengeVersionOut]:
     challenge = challenges.get_challenge(session, slug, include_archived=True, pending=True)
     versions = session.scalars(
         select(ChallengeVersion)

@@ -19,7 +19,15 @@ def healthz() -> dict[str, str]:
     return {"status": "ok"}
 
 
-@router.get("/readyz")
+@router.get(
+    "/readyz",
+    responses={
+        503: {
+            "description": "A dependency is unreachable; the same checks, by name.",
+            "model": dict[str, str],
+        }
+    },
+)
 async def readyz(request: Request, settings: SettingsDep, response: Response) -> dict[str, str]:
     checks = await run_in_threadpool(_check_all, request, settings)
     if any(v != "ok" for v in checks.values()):
@@ -54,6 +62,15 @@ def _check_all(request: Request, settings: Settings) -> dict[str, str]:
     return checks
 
 
-@router.get("/metrics")
+@router.get(
+    "/metrics",
+    response_class=Response,
+    responses={
+        200: {
+            "description": "Prometheus text format.",
+            "content": {CONTENT_TYPE_LATEST: {"schema": {"type": "string"}}},
+        }
+    },
+)
 def metrics(request: Request) -> Response:
     return Response(generate_latest(request.app.state.registry), media_type=CONTENT_TYPE_LATEST)

@@ -10,15 +10,24 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from grader.api.deps import (
+    MAX_INT,
     AdminUser,
     BodyLimit,
     CurrentPrincipal,
     Principal,
     RedisDep,
+    RowId,
     SessionDep,
     SettingsDep,
 )
-from grader.api.schemas import SubmissionCreate, SubmissionDetail, SubmissionOut, SubmissionPage
+from grader.api.schemas import (
+    NO_NUL,
+    SubmissionCreate,
+    SubmissionDetail,
+    SubmissionOut,
+    SubmissionPage,
+    error_responses,
+)
 from grader.config import Settings
 from grader.db.models import SubmissionStatus
 from grader.db.session import get_sessionmaker
@@ -28,10 +37,21 @@ from grader.services import callbacks, notifications, ratelimit
 from grader.services import submissions as service
 from grader.services.submissions import SubmissionFilter, SubmissionRules, Submitter
 
-router = APIRouter(prefix="/submissions", tags=["submissions"])
+router = APIRouter(prefix="/submissions", tags=["submissions"], responses=error_responses(401))
+
+#: What accepting a submission can answer besides 202 (see `_accept`).
+ACCEPT_ERRORS = error_responses(400, 404, 413, 422, 429)
+LOCATION = {
+    "Location": {"description": "Where to read the submission.", "schema": {"type": "string"}}
+}
 
 
-@router.post("", status_code=status.HTTP_202_ACCEPTED, dependencies=[BodyLimit])
+@router.post(
+    "",
+    status_code=status.HTTP_202_ACCEPTED,
+    dependencies=[BodyLimit],
+    responses={**ACCEPT_ERRORS, 202: {"headers": LOCATION}},
+)
 def create_submission(
     body: SubmissionCreate,
     principal: CurrentPrincipal,
@@ -43,9 +63,16 @@ def create_submission(
     return _accept(body, principal, session, redis, settings, response, dict(body.files))
 
 
-@router.post("/upload", status_code=status.HTTP_202_ACCEPTED, dependencies=[BodyLimit])
+@router.post(
+    "/upload",
+    status_code=status.HTTP_202_ACCEPTED,
+    dependencies=[BodyLimit],
+    responses={**ACCEPT_ERRORS, 202: {"headers": LOCATION}},
+)
 def upload_submission(
-    challenge: Annotated[str, Form(max_length=100, description="The challenge's slug.")],
+    challenge: Annotated[
+        str, Form(max_length=100, pattern=NO_NUL, description="The challenge's slug.")
+    ],
     files: Annotated[
         list[UploadFile],
         File(description="The answer's files; each one's filename is its path (main.py...)."),
@@ -55,7 +82,7 @@ def upload_submission(
     redis: RedisDep,
     settings: SettingsDep,
     response: Response,
-    callback_url: Annotated[str | None, Form()] = None,
+    callback_url: Annotated[str | None, Form(pattern=NO_NUL)] = None,
 ) -> SubmissionOut:
     """The same as `POST /submissions`, with the files as a multipart upload."""
     texts: dict[str, str] = {}
@@ -103,10 +130,12 @@ def _accept(
 def list_submissions(
     principal: CurrentPrincipal,
     session: SessionDep,
-    challenge: str | None = None,
-    user: Annotated[str | None, Query(description="Username (admins and API keys).")] = None,
+    challenge: Annotated[str | None, Query(pattern=NO_NUL)] = None,
+    user: Annotated[
+        str | None, Query(pattern=NO_NUL, description="Username (admins and API keys).")
+    ] = None,
     status: SubmissionStatus | None = None,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_INT)] = 0,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> SubmissionPage:
     items, total = service.list_submissions(
@@ -120,9 +149,9 @@ def list_submissions(
     )
 
 
-@router.get("/{submission_id}")
+@router.get("/{submission_id}", responses=error_responses(404))
 async def read_submission(
-    submission_id: int,
+    submission_id: RowId,
     principal: CurrentPrincipal,
     settings: SettingsDep,
     wait: Annotated[float, Query(ge=0, description="Seconds to wait for a final status.")] = 0,
@@ -146,9 +175,13 @@ def _load(settings: Settings, submission_id: int, reader: Submitter) -> Submissi
         return SubmissionDetail.of(submission, reader.sees_all)
 
 
-@router.post("/{submission_id}/regrade", status_code=status.HTTP_202_ACCEPTED)
+@router.post(
+    "/{submission_id}/regrade",
+    status_code=status.HTTP_202_ACCEPTED,
+    responses=error_responses(403, 404, 409),
+)
 def regrade_submission(
-    submission_id: int, _: AdminUser, session: SessionDep, redis: RedisDep, settings: SettingsDep
+    submission_id: RowId, _: AdminUser, session: SessionDep, redis: RedisDep, settings: SettingsDep
 ) -> SubmissionOut:
     queue = grading_queue(redis, settings.job_timeout_seconds)
     submission = service.regrade(
