@@ -30,7 +30,7 @@ from tests.e2e.test_load import (
     wait_terminal,
 )
 
-pytestmark = pytest.mark.docker
+pytestmark = [pytest.mark.docker, pytest.mark.timeout(600)]
 
 BACKLOG = 24
 DOCKER_PID_FILE = Path("/var/run/docker.pid")
