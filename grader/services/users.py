@@ -11,12 +11,12 @@ from grader import security
 from grader.db.models import ApiKey, Role, User, utcnow
 from grader.errors import Conflict, InvalidInput, NotFound
 
-USERNAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.@-]{1,63}$")
+USERNAME_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.@-]{1,63}")
 MIN_PASSWORD = 8
 
 
 def create_user(session: Session, username: str, password: str | None, role: Role) -> User:
-    if not USERNAME_RE.match(username):
+    if not USERNAME_RE.fullmatch(username):
         raise InvalidInput(
             "a username is 2-64 characters: letters, digits and _ . @ -, starting with a letter "
             "or digit"
