@@ -91,6 +91,8 @@ def _unless_docker_went_away(docker_url: str | None, result: GradeResult) -> Gra
     return result.model_copy(
         update={
             "verdict": Verdict.INTERNAL_ERROR,
+            "score": 0,
+            "tests": [],
             "error": f"the Docker daemon went away during the grading (it read {result.verdict})",
         }
     )

@@ -91,6 +91,7 @@ def test_a_verdict_reached_while_the_daemon_went_away_is_ours(
     assert judged.verdict is expected
     if expected is Verdict.INTERNAL_ERROR:
         assert judged.error is not None and "went away" in judged.error
+        assert judged.score == 0 and judged.tests == []
 
 
 def test_a_job_waits_for_the_daemon_before_claiming(monkeypatch: pytest.MonkeyPatch) -> None:
