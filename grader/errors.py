@@ -31,9 +31,17 @@ class Conflict(GraderError):
     """The request clashes with existing state, e.g. a username taken."""
 
 
-class RateLimited(GraderError):
-    """Too many requests; retry after `retry_after` seconds."""
+class RetryLater(GraderError):
+    """Refused for now, nothing stored; retry after `retry_after` seconds."""
 
     def __init__(self, message: str, retry_after: int) -> None:
         super().__init__(message)
         self.retry_after = retry_after
+
+
+class RateLimited(RetryLater):
+    """Too many requests."""
+
+
+class Unavailable(RetryLater):
+    """A service the request needs (Redis) does not answer."""

@@ -28,6 +28,7 @@ API_PREFIX = "/api/v1"
 ERROR_STATUS: list[tuple[type[errors.GraderError], int]] = [
     (errors.SubmissionTooLarge, 413),
     (errors.RateLimited, 429),
+    (errors.Unavailable, 503),
     (errors.NotFound, 404),
     (errors.ChallengeClosed, 422),
     (errors.InvalidInput, 422),
@@ -37,7 +38,7 @@ ERROR_STATUS: list[tuple[type[errors.GraderError], int]] = [
 
 async def _grader_error(request: Request, exc: Exception) -> Response:
     code = next((c for cls, c in ERROR_STATUS if isinstance(exc, cls)), 400)
-    headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, errors.RateLimited) else None
+    headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, errors.RetryLater) else None
     return JSONResponse({"detail": str(exc)}, status_code=code, headers=headers)
 
 

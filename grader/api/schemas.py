@@ -48,6 +48,13 @@ class ValidationFailed(BaseModel):
     detail: str | list[ValidationIssue]
 
 
+_RETRY_AFTER = {
+    "Retry-After": {
+        "description": "Seconds to wait.",
+        "required": True,
+        "schema": {"type": "integer", "minimum": 1},
+    }
+}
 _ERRORS: dict[int, tuple[str, type[BaseModel], dict[str, Any]]] = {
     400: ("The body could not be parsed (malformed JSON or form data).", Error, {}),
     401: (
@@ -60,16 +67,11 @@ _ERRORS: dict[int, tuple[str, type[BaseModel], dict[str, Any]]] = {
     409: ("The request clashes with the current state.", Error, {}),
     413: ("The request body, or the submission's files, are over the size limit.", Error, {}),
     422: ("The request breaks a rule; nothing was changed.", ValidationFailed, {}),
-    429: (
-        "Too many submissions; retry after `Retry-After` seconds.",
+    429: ("Too many submissions; retry after `Retry-After` seconds.", Error, _RETRY_AFTER),
+    503: (
+        "The queue (Redis) is unavailable; nothing was stored, retry after `Retry-After` seconds.",
         Error,
-        {
-            "Retry-After": {
-                "description": "Seconds to wait.",
-                "required": True,
-                "schema": {"type": "integer", "minimum": 1},
-            }
-        },
+        _RETRY_AFTER,
     ),
 }
 

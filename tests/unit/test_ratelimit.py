@@ -8,9 +8,9 @@ import pytest
 from redis import Redis
 from redis.exceptions import ConnectionError as RedisConnectionError
 
-from grader.errors import RateLimited
+from grader.errors import RateLimited, Unavailable
 from grader.queue import RedisClient
-from grader.services.ratelimit import hit
+from grader.services.ratelimit import UNAVAILABLE_RETRY_SECONDS, hit
 
 URL = "redis://127.0.0.1:6379/15"
 
@@ -43,3 +43,12 @@ def test_callers_and_windows_are_counted_apart(redis: RedisClient) -> None:
     hit(redis, "unit-b", 1, 6000.0)
     hit(redis, "unit-c", 1, 6000.0)
     hit(redis, "unit-b", 1, 6060.0)
+
+
+def test_without_redis_the_request_is_refused_with_a_retry_time() -> None:
+    dead = Redis.from_url("redis://127.0.0.1:9/0")  # nothing listens there
+    with pytest.raises(Unavailable) as caught:
+        hit(dead, "unit-dead", 3)
+    assert caught.value.retry_after == UNAVAILABLE_RETRY_SECONDS
+    assert "nothing was stored" in str(caught.value)
+    dead.close()

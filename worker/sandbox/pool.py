@@ -23,6 +23,10 @@ from worker.sandbox.errors import SandboxError
 
 log = logging.getLogger(__name__)
 
+#: Longest pause between failed slot starts (the daemon is down): short, so that the pool is
+#: warm again within seconds of the daemon's return.
+MAX_BACKOFF_SECONDS = 5.0
+
 
 class SlotPool:
     def __init__(self, sandbox: Sandbox, size: int, max_idle_seconds: float = 600.0) -> None:
@@ -108,7 +112,7 @@ class SlotPool:
             except (docker.errors.DockerException, OSError, SandboxError) as exc:
                 log.warning("could not start a pooled sandbox slot: %s", exc)
                 self._closed.wait(backoff)
-                backoff = min(backoff * 2, 30.0)
+                backoff = min(backoff * 2, MAX_BACKOFF_SECONDS)
                 continue
             if not slot.wait_warm(timeout=60.0):
                 log.warning("a pooled sandbox slot did not warm up in 60 s; replacing it")

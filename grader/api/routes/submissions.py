@@ -40,7 +40,7 @@ from grader.services.submissions import SubmissionFilter, SubmissionRules, Submi
 router = APIRouter(prefix="/submissions", tags=["submissions"], responses=error_responses(401))
 
 #: What accepting a submission can answer besides 202 (see `_accept`).
-ACCEPT_ERRORS = error_responses(400, 404, 413, 422, 429)
+ACCEPT_ERRORS = error_responses(400, 404, 413, 422, 429, 503)
 LOCATION = {
     "Location": {"description": "Where to read the submission.", "schema": {"type": "string"}}
 }
