@@ -30,7 +30,7 @@ from grader.db.session import get_engine, get_sessionmaker
 from grader.processes import start_redis, terminate
 from grader.queue import RedisClient
 from worker.sandbox import connect, image_tag
-from worker.sandbox.runtime import LABEL, owner_is_dead
+from worker.sandbox.runtime import DATA_VOLUME_PREFIX, LABEL, owner_is_dead
 
 #: Used only when no redis-server binary is at hand to start a private one.
 SHARED_REDIS_URL = "redis://127.0.0.1:6379/15"
@@ -305,6 +305,14 @@ def deploy(
         if cid not in before and owner_is_dead(labels)
     }
     assert not leftover, f"sandbox containers left behind by the workers: {leftover}"
+    # Unlabelled data volumes are made by the daemon itself when a container is created as it
+    # shuts down (the dockerd restart test); the workers' last reap must have removed them.
+    orphans = [
+        v.name
+        for v in docker_client.volumes.list(filters={"name": DATA_VOLUME_PREFIX})
+        if not v.attrs.get("Labels")
+    ]
+    assert not orphans, f"orphan data volumes left behind: {orphans}"
 
 
 @pytest.fixture(scope="session")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import socket
 import time
 
@@ -10,7 +11,13 @@ import docker
 import pytest
 
 from worker.sandbox import Sandbox, reap
-from worker.sandbox.runtime import LABEL, LABEL_DEADLINE, LABEL_OWNER, owner_id
+from worker.sandbox.runtime import (
+    DATA_VOLUME_PREFIX,
+    LABEL,
+    LABEL_DEADLINE,
+    LABEL_OWNER,
+    owner_id,
+)
 
 pytestmark = pytest.mark.docker
 
@@ -72,3 +79,26 @@ def test_reap_removes_leftovers_of_dead_workers_and_keeps_live_ones(
         for cid in (dead, overdue, live, other_namespace):
             with contextlib.suppress(docker.errors.NotFound):
                 docker_client.containers.get(cid).remove(force=True)
+
+
+def test_reap_removes_unlabelled_orphan_data_volumes_but_not_used_ones(
+    docker_client: docker.DockerClient, sandbox: Sandbox
+) -> None:
+    """What the daemon creates when a container names a data volume it no longer has."""
+    orphan = docker_client.volumes.create(name=f"{DATA_VOLUME_PREFIX}orphan-{os.getpid()}")
+    used = docker_client.volumes.create(name=f"{DATA_VOLUME_PREFIX}used-{os.getpid()}")
+    other = docker_client.volumes.create(name=f"someone-else-{os.getpid()}")
+    user = docker_client.containers.create(
+        sandbox.image, ["sleep", "60"], network_mode="none", volumes={used.name: {"bind": "/v"}}
+    )
+    try:
+        reap(docker_client)
+        remaining = {v.name for v in docker_client.volumes.list()}
+        assert orphan.name not in remaining
+        assert used.name in remaining
+        assert other.name in remaining
+    finally:
+        user.remove(force=True)
+        for volume in (orphan, used, other):
+            with contextlib.suppress(docker.errors.NotFound):
+                volume.remove(force=True)

@@ -172,9 +172,12 @@ def _hardening(limits: Limits, memory_mb: int, background: bool) -> dict[str, An
     }
 
 
+DATA_VOLUME_PREFIX = "grader-data-"
+
+
 def create_data_volume(client: docker.DockerClient, limits: Limits, deadline: float) -> str:
     """A size-capped tmpfs volume the app writes and the suite reads (e.g. a SQLite file)."""
-    name = f"grader-data-{uuid.uuid4().hex[:16]}"
+    name = f"{DATA_VOLUME_PREFIX}{uuid.uuid4().hex[:16]}"
     uid = APP_USER.split(":")[0]
     client.volumes.create(
         name=name,
@@ -372,4 +375,11 @@ def reap(client: docker.DockerClient, everything: bool = False) -> int:
             # Still in use by a live grading's container: its own clean-up removes it.
             with contextlib.suppress(docker.errors.APIError):
                 volume.remove(force=True)
+    # A container created while the daemon shuts down can find its data volume gone, and the
+    # daemon then creates a plain one of that name: no labels, no tmpfs. Only ours bear the
+    # name; one that no container uses any more is an orphan (in use: Docker refuses, 409).
+    for volume in client.volumes.list(filters={"name": DATA_VOLUME_PREFIX}):
+        if volume.name.startswith(DATA_VOLUME_PREFIX) and not volume.attrs.get("Labels"):
+            with contextlib.suppress(docker.errors.APIError):
+                volume.remove()
     return removed
