@@ -8,7 +8,7 @@
     `--burst` of them two at a time (throughput);
 (d) the service started by `grader up` (API, 2 rq workers with warm pools, a private Redis,
     SQLite): from POST to terminal status seen by the client (long-poll), one submission
-    after another;
+    after another, with the median of each stage (POST, queue, grading, notification);
 (e) the same service's throughput for a burst of `--burst` submissions posted at once, from the
     first POST to the last terminal status.
 Latencies are printed as ratios to (a); throughputs as ratios to (a)'s rate (1/median(a)) and
@@ -32,6 +32,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -97,6 +98,7 @@ class Service:
             start_new_session=True,
         )
         self.http = httpx.Client(base_url=self.url, timeout=120)
+        self.stages: dict[str, list[float]] = {}
         self._wait_ready()
         token = self.http.post(
             "/api/v1/auth/token", data={"username": "bench", "password": ADMIN_PASSWORD}
@@ -135,7 +137,22 @@ class Service:
                 return detail
 
     def grade(self, challenge: Challenge) -> None:
-        self.final(self.submit(challenge))
+        """One submission; its time in each stage goes to `stages` (seconds, wall clock)."""
+        posted = time.time()
+        submission_id = self.submit(challenge)
+        accepted = time.time()
+        detail = self.final(submission_id)
+        seen = time.time()
+        started, finished = (
+            datetime.fromisoformat(detail[k]).timestamp() for k in ("started_at", "finished_at")
+        )
+        for stage, seconds in (
+            ("POST answered", accepted - posted),
+            ("queued until a worker claims it", started - accepted),
+            ("grading, result stored", finished - started),
+            ("stored until the client has it", seen - finished),
+        ):
+            self.stages.setdefault(stage, []).append(seconds)
 
     def close(self) -> None:
         self.http.close()
@@ -188,7 +205,10 @@ def main() -> None:
             for _ in range(3):  # warm-up: imports, first pooled slots, connections
                 svc.grade(challenge)
             time.sleep(5)  # let every worker's pool fill before timing
+            svc.stages.clear()  # the warm-up's are not counted
             sequential = timed(lambda: svc.grade(challenge), args.runs)
+            # timed() runs once more as its own warm-up: drop that one too.
+            stages = {name: times[1:] for name, times in svc.stages.items()}
             time.sleep(5)
 
             def burst(pool: ThreadPoolExecutor) -> None:
@@ -213,6 +233,8 @@ def main() -> None:
     ):
         median = statistics.median(samples)
         print(f"{label:40} {median:8.3f}s {p95(samples):8.3f}s {median / floor:12.2f}x")
+    for stage, times in stages.items():
+        print(f"    {stage:36} {statistics.median(times) * 1000:7.0f}ms")
     print(f"{'throughput':40} {'per s':>9} {'CPU s/sub':>9} {'ratio to (a)':>13}")
     for label, measured in (
         ("(b) naive docker run, 2 at a time", naive_burst),

@@ -1,4 +1,5 @@
-"""Unit fixtures: a migrated SQLite database in a temp folder, hello-world stored in it."""
+"""Unit fixtures: a migrated SQLite database in a temp folder, hello-world stored in it; db 15
+of the local Redis (skipped without a server)."""
 
 from __future__ import annotations
 
@@ -6,17 +7,32 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from redis import Redis
+from redis.exceptions import ConnectionError as RedisConnectionError
 from sqlalchemy.orm import Session
 
 from grader.config import REPO_ROOT
 from grader.db.migrate import upgrade
 from grader.db.models import Challenge, Role, User
 from grader.db.session import get_sessionmaker
+from grader.queue import RedisClient
 from grader.services.challenges import store_version
 from grader.services.users import create_user
 from worker.challenge import load_challenge
 
 HELLO = REPO_ROOT / "challenges" / "hello-world"
+REDIS_URL = "redis://127.0.0.1:6379/15"
+
+
+@pytest.fixture
+def unit_redis() -> Iterator[RedisClient]:
+    client = Redis.from_url(REDIS_URL)
+    try:
+        client.ping()
+    except RedisConnectionError:
+        pytest.skip(f"no Redis at {REDIS_URL}")
+    yield client
+    client.close()
 
 
 @pytest.fixture

@@ -6,28 +6,19 @@ from collections.abc import Iterator
 
 import pytest
 from redis import Redis
-from redis.exceptions import ConnectionError as RedisConnectionError
 
 from grader.errors import RateLimited, Unavailable
 from grader.queue import RedisClient
 from grader.services.ratelimit import UNAVAILABLE_RETRY_SECONDS, hit
 
-URL = "redis://127.0.0.1:6379/15"
-
 
 @pytest.fixture
-def redis() -> Iterator[RedisClient]:
-    client = Redis.from_url(URL)
-    try:
-        client.ping()
-    except RedisConnectionError:
-        pytest.skip(f"no RedisClient at {URL}")
-    for key in client.scan_iter("grader:ratelimit:unit-*"):
-        client.delete(key)
-    yield client
-    for key in client.scan_iter("grader:ratelimit:unit-*"):
-        client.delete(key)
-    client.close()
+def redis(unit_redis: RedisClient) -> Iterator[RedisClient]:
+    for key in unit_redis.scan_iter("grader:ratelimit:unit-*"):
+        unit_redis.delete(key)
+    yield unit_redis
+    for key in unit_redis.scan_iter("grader:ratelimit:unit-*"):
+        unit_redis.delete(key)
 
 
 def test_the_limit_allows_n_then_refuses_with_the_time_left(redis: RedisClient) -> None:

@@ -61,7 +61,9 @@ def connect(base_url: str | None = None, timeout: int = 60) -> docker.DockerClie
 
 
 def daemon_answers(base_url: str | None = None, timeout: int = 5) -> bool:
-    """The daemon answers a ping right now (a fresh client: an old one may hold dead sockets)."""
+    """The daemon answers a ping right now. Always through a fresh client: an old client's open
+    connection is still answered while the daemon shuts down (its socket file already gone),
+    and may be dead after a restart."""
     try:
         client = (
             docker.DockerClient(base_url=base_url, timeout=timeout)

@@ -157,10 +157,11 @@ async def read_submission(
     wait: Annotated[float, Query(ge=0, description="Seconds to wait for a final status.")] = 0,
 ) -> SubmissionDetail:
     """With `wait`, hold the request until the grading ends or `wait` seconds pass (capped)."""
-    deadline = time.monotonic() + min(wait, settings.max_wait_seconds)
-    detail = await run_in_threadpool(_load, settings, submission_id, principal.submitter)
-    if detail.status.terminal or time.monotonic() >= deadline:
-        return detail
+    seconds = min(wait, settings.max_wait_seconds)
+    if seconds <= 0:
+        return await run_in_threadpool(_load, settings, submission_id, principal.submitter)
+    deadline = time.monotonic() + seconds
+    # Subscribed before the first read: a change between the two cannot be missed.
     async with notifications.changes(settings.redis_url, submission_id) as changed:
         while True:
             detail = await run_in_threadpool(_load, settings, submission_id, principal.submitter)
