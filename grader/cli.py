@@ -14,6 +14,7 @@ from rich.table import Table
 
 from grader.config import child_environment, get_settings
 from worker.challenge import ChallengeError, Files, load_challenge, read_files, resolve_challenge
+from worker.jobs import configured_sandbox
 from worker.result import GradeResult, Verdict
 from worker.sandbox import Sandbox, SandboxError, build_image, connect, image_tag, reap
 from worker.sandbox.image import BuildMethod
@@ -43,9 +44,9 @@ def _fail(message: str) -> typer.Exit:
 
 def _sandbox() -> Sandbox:
     settings = get_settings()
-    client = connect(settings.docker_url)
-    reap(client)
-    return Sandbox(client, settings.sandbox_image or image_tag(), settings.sandbox_limits)
+    sandbox = configured_sandbox(settings)
+    reap(sandbox.client)
+    return sandbox
 
 
 def _spinner() -> Progress:

@@ -28,6 +28,12 @@ class Settings(BaseSettings):
     sandbox_image: str | None = Field(
         default=None, description="Sandbox image tag; default: the tag hashed from its inputs."
     )
+    sandbox_oci_runtime: str = Field(
+        default="auto",
+        pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$",
+        description="OCI runtime of sandbox containers: `auto` (crun when the daemon has it "
+        "registered, else the daemon's default), `default`, or a runtime name the daemon has.",
+    )
     sandbox_build_method: BuildMethod = Field(
         default=BuildMethod.AUTO, description="How `grader sandbox build` makes the base image."
     )

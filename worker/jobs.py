@@ -9,7 +9,7 @@ import time
 import httpx
 from redis import Redis
 
-from grader.config import get_settings
+from grader.config import Settings, get_settings
 from grader.db.models import ChallengeVersion, Submission, VersionStatus, utcnow
 from grader.db.session import session_scope
 from grader.queue import enqueue_callback, enqueue_grading, grading_queue
@@ -29,23 +29,25 @@ log = logging.getLogger(__name__)
 _pooled: tuple[Sandbox, SlotPool] | None = None
 
 
+def configured_sandbox(settings: Settings) -> Sandbox:
+    """The sandbox the settings describe: daemon, image, default limits, OCI runtime."""
+    return Sandbox(
+        connect(settings.docker_url),
+        settings.sandbox_image or image_tag(),
+        settings.sandbox_limits,
+        settings.sandbox_oci_runtime,
+    )
+
+
 def _sandbox() -> Sandbox:
     """A sandbox for this job. With `warm_slots`, one per process with its warm pool (the
     worker runs jobs in-process then); otherwise a fresh one, as the job's process is a fork."""
     global _pooled
     settings = get_settings()
     if settings.warm_slots == 0:
-        return Sandbox(
-            connect(settings.docker_url),
-            settings.sandbox_image or image_tag(),
-            settings.sandbox_limits,
-        )
+        return configured_sandbox(settings)
     if _pooled is None:
-        sandbox = Sandbox(
-            connect(settings.docker_url),
-            settings.sandbox_image or image_tag(),
-            settings.sandbox_limits,
-        )
+        sandbox = configured_sandbox(settings)
         _pooled = (sandbox, SlotPool(sandbox, settings.warm_slots))
     return _pooled[0]
 

@@ -106,13 +106,19 @@ class Slot:
     """One suite container + one app container + a data volume, for exactly one submission."""
 
     def __init__(
-        self, client: docker.DockerClient, image: str, limits: Limits, background: bool = False
+        self,
+        client: docker.DockerClient,
+        image: str,
+        limits: Limits,
+        background: bool = False,
+        oci_runtime: str | None = None,
     ) -> None:
         """Start the pair; `background` (a pool's slot) warms up on idle CPU only."""
         self.client = client
         self.background = background
         self.image = image
         self.limits = limits
+        self.oci_runtime = oci_runtime
         self.events: queue.Queue[tuple[str, int, Any]] = queue.Queue()
         self.generation = 0
         self.volume: str | None = None
@@ -130,7 +136,7 @@ class Slot:
         try:
             self.volume = runtime.create_data_volume(client, limits, deadline)
             self.suite = runtime.create_suite_container(
-                client, image, limits, self.volume, deadline, background
+                client, image, limits, self.volume, deadline, background, oci_runtime
             )
             self._suite_stdio = runtime.Stdio(
                 client, self.suite, self._on_suite_output, self._on_suite_close
@@ -186,7 +192,14 @@ class Slot:
             self.events.put(("app_exit", generation, None))
 
         self.app = runtime.create_app_container(
-            self.client, self.image, self.limits, self.volume, self.suite, deadline, self.background
+            self.client,
+            self.image,
+            self.limits,
+            self.volume,
+            self.suite,
+            deadline,
+            self.background,
+            self.oci_runtime,
         )
         self._app_stdio = runtime.Stdio(self.client, self.app, on_output, on_close)
         self.app.start()
@@ -209,12 +222,12 @@ class Slot:
         assert (
             self.app is not None and self._app_stdio is not None and self._suite_stdio is not None
         )
-        if self.background:
-            self.background = False  # a restarted app container is created in the foreground
-            runtime.to_foreground([self.suite, self.app])  # type: ignore[list-item]
-        if limits.memory_mb != self.limits.memory_mb:
-            memory = f"{limits.memory_mb}m"
-            self.app.update(mem_limit=memory, memswap_limit=memory)
+        foreground, self.background = self.background, False  # a restart is in the foreground
+        if foreground:
+            assert self.suite is not None
+            runtime.update_resources(self.suite, self.limits.suite_memory_mb, foreground=True)
+        if foreground or limits.memory_mb != self.limits.memory_mb:
+            runtime.update_resources(self.app, limits.memory_mb, foreground)
         self.limits = limits
         self.output.keep, self.output.limit = limits.log_keep_bytes, limits.output_limit_bytes
         self._app_payload = encode({"files": files, "env": env})
@@ -408,17 +421,23 @@ class Sandbox:
     """Grades submissions in fresh slots of a built sandbox image."""
 
     def __init__(
-        self, client: docker.DockerClient, image: str, defaults: Limits | None = None
+        self,
+        client: docker.DockerClient,
+        image: str,
+        defaults: Limits | None = None,
+        oci_runtime: str = "auto",
     ) -> None:
+        """`oci_runtime`: see `runtime.choose_oci_runtime` (auto: crun when the daemon has it)."""
         runtime.require_image(client, image)
         self.client = client
         self.image = image
         self.defaults = defaults or Limits()
+        self.oci_runtime = runtime.choose_oci_runtime(client, oci_runtime)
         self.pool: SlotPool | None = None
         """Set by a `SlotPool` built on this sandbox: gradings then take warm slots from it."""
 
     def new_slot(self, background: bool = False) -> Slot:
-        return Slot(self.client, self.image, self.defaults, background)
+        return Slot(self.client, self.image, self.defaults, background, self.oci_runtime)
 
     def acquire_slot(self) -> Slot:
         return self.pool.acquire() if self.pool is not None else self.new_slot()

@@ -21,7 +21,7 @@ from docker.models.containers import Container
 from docker.types import LogConfig, Mount, Ulimit
 from docker.utils.socket import frames_iter
 
-from worker.sandbox.errors import DockerUnavailable, ImageMissing
+from worker.sandbox.errors import DockerUnavailable, ImageMissing, SandboxError
 from worker.sandbox.harness.protocol import APP_DIR, DATA_DIR
 from worker.sandbox.image import image_exists
 from worker.sandbox.limits import MIB, Limits
@@ -119,6 +119,33 @@ def remove_exited_own(client: docker.DockerClient) -> int:
     return removed
 
 
+#: The OCI runtime `auto` picks when the daemon has it registered: crun starts and removes a
+#: container for about a third of runc's CPU (bench/bench_floor.py) and applies the same OCI
+#: spec (capabilities, seccomp, cgroup limits, read-only root).
+PREFERRED_OCI_RUNTIME = "crun"
+
+
+def choose_oci_runtime(client: docker.DockerClient, wanted: str) -> str | None:
+    """The runtime name to give each container, or None for the daemon's default.
+
+    `auto`: crun when the daemon offers it, else the default; `default`: the daemon's default;
+    any other name must be registered with the daemon (`--add-runtime` or daemon.json).
+    """
+    if wanted == "default":
+        return None
+    offered = set(client.info().get("Runtimes") or {})
+    if wanted == "auto":
+        return PREFERRED_OCI_RUNTIME if PREFERRED_OCI_RUNTIME in offered else None
+    if wanted not in offered:
+        raise SandboxError(
+            f"the Docker daemon has no OCI runtime {wanted!r} (it has: "
+            f"{', '.join(sorted(offered)) or 'none'}); register it with `dockerd --add-runtime "
+            f"{wanted}=/path/to/{wanted}` or in /etc/docker/daemon.json, or set "
+            "GRADER_SANDBOX_OCI_RUNTIME=auto"
+        )
+    return wanted
+
+
 def require_image(client: docker.DockerClient, tag: str) -> None:
     if not image_exists(client, tag):
         raise ImageMissing(f"sandbox image {tag} is not built: run `grader sandbox build`")
@@ -149,10 +176,13 @@ BACKGROUND_CPU_SHARES = 2
 NORMAL_CPU_SHARES = 1024
 
 
-def _hardening(limits: Limits, memory_mb: int, background: bool) -> dict[str, Any]:
+def _hardening(
+    limits: Limits, memory_mb: int, background: bool, oci_runtime: str | None
+) -> dict[str, Any]:
     """What every sandbox container gets, app and suite alike."""
     file_size = limits.file_size_mb * MIB
     return {
+        **({"runtime": oci_runtime} if oci_runtime else {}),
         "cap_drop": ["ALL"],
         "security_opt": ["no-new-privileges"],
         "read_only": True,
@@ -201,6 +231,7 @@ def create_suite_container(
     volume: str,
     deadline: float,
     background: bool = False,
+    oci_runtime: str | None = None,
 ) -> Container:
     """The container that runs the hidden suite and owns the network namespace (no network)."""
     uid = int(SUITE_USER.split(":")[0])
@@ -214,7 +245,7 @@ def create_suite_container(
         tmpfs=dict([_tmpfs("/grader", limits.tmpfs_mb, uid), _tmpfs("/tmp", limits.tmpfs_mb, uid)]),
         mounts=[Mount(target=DATA_DIR, source=volume, type="volume", read_only=True, no_copy=True)],
         labels=_labels("suite", deadline),
-        **_hardening(limits, limits.suite_memory_mb, background),
+        **_hardening(limits, limits.suite_memory_mb, background, oci_runtime),
     )
 
 
@@ -226,6 +257,7 @@ def create_app_container(
     suite: Container,
     deadline: float,
     background: bool = False,
+    oci_runtime: str | None = None,
 ) -> Container:
     """The container that serves the candidate's app, on the suite container's loopback only."""
     uid = int(APP_USER.split(":")[0])
@@ -240,7 +272,7 @@ def create_app_container(
             Mount(target=DATA_DIR, source=volume, type="volume", read_only=False, no_copy=True)
         ],
         labels=_labels("app", deadline),
-        **_hardening(limits, limits.memory_mb, background),
+        **_hardening(limits, limits.memory_mb, background, oci_runtime),
     )
 
 
@@ -290,10 +322,15 @@ class Stdio:
             self._raw.close()
 
 
-def to_foreground(containers: list[Container]) -> None:
-    """Give pooled containers their normal CPU weight when their submission arrives."""
-    for container in containers:
-        container.update(cpu_shares=NORMAL_CPU_SHARES)
+def update_resources(container: Container, memory_mb: int, foreground: bool) -> None:
+    """Set a running container's memory (swap the same, so none) and, with `foreground`,
+    give a pooled container its normal CPU weight now that its submission has arrived.
+
+    The memory is sent even when unchanged: crun (1.8, cgroup v1) fails any update without it.
+    """
+    memory = f"{memory_mb}m"
+    cpu_shares = NORMAL_CPU_SHARES if foreground else None
+    container.update(mem_limit=memory, memswap_limit=memory, cpu_shares=cpu_shares)
 
 
 def remove_container(container: Container | None) -> None:
