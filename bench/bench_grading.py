@@ -104,11 +104,13 @@ def host_python() -> Path:
     return python
 
 
-def naive_docker_command(image: str, work: Path) -> list[str]:
-    """(b): one throw-away container running pytest over `work` (laid out by `lay_out`)."""
+def naive_docker_command(image: str, work: Path, oci_runtime: str | None = None) -> list[str]:
+    """(b): one throw-away container running pytest over `work` (laid out by `lay_out`), on
+    the daemon's default OCI runtime unless `oci_runtime` names another."""
     return [
         "docker",
         "run",
+        *(["--runtime", oci_runtime] if oci_runtime else []),
         "--rm",
         "--network",
         "none",

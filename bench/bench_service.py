@@ -5,7 +5,8 @@
 (a) bare host pytest of the hidden suite against the reference, in-process (as in
     bench_grading.py): the floor of a sandbox-less run;
 (b) naive `docker run --rm <sandbox image> pytest ...`: one at a time (latency), then
-    `--burst` of them two at a time (throughput);
+    `--burst` of them two at a time (throughput), on the daemon's default OCI runtime (what a
+    home-made grader gets) and, when the daemon has it, on crun (which the service uses);
 (d) the service started by `grader up` (API, 2 rq workers with warm pools, a private Redis,
     SQLite): from POST to terminal status seen by the client (long-poll), one submission
     after another, with the median of each stage (POST, queue, grading, notification);
@@ -177,6 +178,29 @@ def service(warm_slots: int, workers: int, database_url: str | None) -> Iterator
         shutil.rmtree(root, ignore_errors=True)
 
 
+def runs_of(cmd: list[str], count: int) -> Callable[[ThreadPoolExecutor], None]:
+    """`count` runs of `cmd`, spread over a pool's threads."""
+
+    def work(pool: ThreadPoolExecutor) -> None:
+        list(pool.map(lambda _: run(cmd), range(count)))
+
+    return work
+
+
+def naive_commands(image: str, work: Path) -> dict[str, list[str]]:
+    """(b) on the daemon's default runtime and, when the daemon has it, on crun."""
+    commands = {"default runtime": naive_docker_command(image, work)}
+    offered = subprocess.run(
+        ["docker", "info", "--format", "{{json .Runtimes}}"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    if '"crun"' in offered:
+        commands["crun"] = naive_docker_command(image, work, "crun")
+    return commands
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--challenge", default="hello-world")
@@ -196,11 +220,10 @@ def main() -> None:
         docker_cmd = naive_docker_command(image, work)
         host = timed(lambda: run(pytest_cmd, work), args.runs)
         naive = timed(lambda: run(docker_cmd), args.runs)
-        naive_burst = throughput(
-            args.burst,
-            lambda pool: list(pool.map(lambda _: run(docker_cmd), range(args.burst))),
-            threads=2,
-        )
+        naive_bursts = {
+            label: throughput(args.burst, runs_of(cmd, args.burst), threads=2)
+            for label, cmd in naive_commands(image, work).items()
+        }
         with service(args.warm_slots, args.workers, args.database_url) as svc:
             for _ in range(3):  # warm-up: imports, first pooled slots, connections
                 svc.grade(challenge)
@@ -236,15 +259,18 @@ def main() -> None:
     for stage, times in stages.items():
         print(f"    {stage:36} {statistics.median(times) * 1000:7.0f}ms")
     print(f"{'throughput':40} {'per s':>9} {'CPU s/sub':>9} {'ratio to (a)':>13}")
-    for label, measured in (
-        ("(b) naive docker run, 2 at a time", naive_burst),
-        (f"(e) service, burst of {args.burst}", service_burst),
-    ):
+    rows = {
+        **{f"(b) naive docker run ({name}), 2 at a time": m for name, m in naive_bursts.items()},
+        f"(e) service, burst of {args.burst}": service_burst,
+    }
+    for label, measured in rows.items():
         print(
             f"{label:40} {measured.per_second:9.2f} {measured.cpu_per_submission:9.2f} "
             f"{measured.per_second * floor:12.2f}x"
         )
-    print(f"(e) / (b) 2 at a time: {service_burst.per_second / naive_burst.per_second:.2f}x")
+    for name, naive_burst in naive_bursts.items():
+        ratio = service_burst.per_second / naive_burst.per_second
+        print(f"(e) / (b) on {name}, 2 at a time: {ratio:.2f}x")
 
 
 if __name__ == "__main__":

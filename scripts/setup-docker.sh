@@ -21,8 +21,8 @@ if docker info >/dev/null 2>&1; then
 fi
 log=${DOCKERD_LOG:-/var/log/dockerd.log}
 echo "starting dockerd (log: $log)" >&2
-# crun: sandboxes start on it when it is registered (GRADER_SANDBOX_OCI_RUNTIME=auto), at a
-# third of runc's CPU per container. With hybrid cgroups (v1 plus a v2 "unified" hierarchy)
+# crun: sandboxes start on it when it is registered (GRADER_SANDBOX_OCI_RUNTIME=auto), for
+# about 10% less CPU per slot than runc. With hybrid cgroups (v1 plus a v2 "unified" hierarchy)
 # crun refuses to run while any controller sits on the v2 side, so such controllers (e.g. an
 # unmounted hugetlb) get their v1 mount, as Debian's cgroupfs-mount does; failing that, runc.
 runtime_args=()
