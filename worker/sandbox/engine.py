@@ -28,7 +28,12 @@ from worker.challenge import Challenge, Files
 from worker.result import LIMIT_VERDICTS, GradeResult, Outcome, TestResult, Verdict
 from worker.sandbox import runtime
 from worker.sandbox.errors import SandboxError
-from worker.sandbox.harness.protocol import APP_ERROR_MARKER, EXIT_APP_LOAD_FAILED, encode
+from worker.sandbox.harness.protocol import (
+    APP_ERROR_MARKER,
+    APP_READY_MARKER,
+    EXIT_APP_LOAD_FAILED,
+    encode,
+)
 from worker.sandbox.limits import Limits
 
 if TYPE_CHECKING:
@@ -131,7 +136,8 @@ class Slot:
         self.output = OutputCapture(limits.log_keep_bytes, limits.output_limit_bytes)
         self._app_payload: bytes | None = None
         self.created = time.monotonic()
-        self._warm = threading.Event()
+        self._warm = threading.Event()  # the suite runner's imports are done
+        self._app_warm = threading.Event()  # the app runner's imports are done
         deadline = time.time() + SLOT_IDLE_SECONDS + limits.time_seconds
         try:
             self.volume = runtime.create_data_volume(client, limits, deadline)
@@ -154,8 +160,11 @@ class Slot:
         return all(p is not None and not p.closed for p in pipes) and self.events.empty()
 
     def wait_warm(self, timeout: float) -> bool:
-        """Block until the suite container's imports are done (the app's run alongside)."""
-        return self._warm.wait(timeout)
+        """Block until both containers' imports are done."""
+        deadline = time.monotonic() + timeout
+        return self._warm.wait(timeout) and self._app_warm.wait(
+            max(0.0, deadline - time.monotonic())
+        )
 
     # --- stdio callbacks (reader threads) -------------------------------------------------
     def _on_suite_output(self, stream: int, data: bytes) -> None:
@@ -183,9 +192,17 @@ class Slot:
     def _start_app(self, deadline: float) -> None:
         assert self.suite is not None and self.volume is not None
         generation = self.generation
+        marker = APP_READY_MARKER.encode()
+        ready = False
 
         def on_output(stream: int, data: bytes) -> None:
-            if self.output.add(data):
+            nonlocal ready
+            if not ready and stream == 1 and marker in data:
+                # The harness's, not the candidate's: it comes before the submission is read.
+                ready = True
+                data = data.replace(marker, b"", 1)
+                self._app_warm.set()
+            if data and self.output.add(data):
                 self.events.put(("app_output_limit", generation, None))
 
         def on_close() -> None:
@@ -223,10 +240,8 @@ class Slot:
             self.app is not None and self._app_stdio is not None and self._suite_stdio is not None
         )
         foreground, self.background = self.background, False  # a restart is in the foreground
-        if foreground:
-            assert self.suite is not None
-            runtime.update_resources(self.suite, self.limits.suite_memory_mb, foreground=True)
-        if foreground or limits.memory_mb != self.limits.memory_mb:
+        app_memory_set = limits.memory_mb != self.limits.memory_mb
+        if app_memory_set:  # before the candidate's code runs: no lower limit under its load
             runtime.update_resources(self.app, limits.memory_mb, foreground)
         self.limits = limits
         self.output.keep, self.output.limit = limits.log_keep_bytes, limits.output_limit_bytes
@@ -243,6 +258,11 @@ class Slot:
                 }
             )
         )
+        if foreground:  # full CPU weight, while the containers already read their input
+            assert self.suite is not None
+            runtime.update_resources(self.suite, limits.suite_memory_mb, foreground=True)
+            if not app_memory_set:
+                runtime.update_resources(self.app, limits.memory_mb, foreground=True)
         run = _Run()
         verdict, error = self._watch(run, started + limits.time_seconds)
         return self._result(run, verdict, error, started)
