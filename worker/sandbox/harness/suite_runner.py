@@ -54,15 +54,16 @@ def main() -> int:
         )
         # No third-party plugins (anyio's ships one): scanning entry points costs ~130 ms.
         os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
+        # Nor built-in ones a hidden suite has no use for (~15 ms of start-up); fixtures such as
+        # tmp_path, tmpdir, monkeypatch, capsys and caplog stay.
+        unused = ["cacheprovider", "warnings", "doctest", "junitxml", "pastebin", "stepwise"]
+        unused += ["setuponly", "setupplan", "faulthandler", "debugging"]
         code = pytest.main(
             [
                 str(root),
                 "-p",
                 "harness.plugin",
-                "-p",
-                "no:cacheprovider",
-                "-p",
-                "no:warnings",
+                *(arg for name in unused for arg in ("-p", f"no:{name}")),
                 "-q",
                 "--rootdir",
                 str(root),
