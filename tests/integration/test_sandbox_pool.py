@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Callable, Iterator
 
@@ -11,7 +10,7 @@ import pytest
 
 from tests.integration.conftest import catalog
 from worker.result import Verdict
-from worker.sandbox import Sandbox, Slot
+from worker.sandbox import Sandbox
 from worker.sandbox.pool import SlotPool
 from worker.sandbox.runtime import BACKGROUND_CPU_SHARES
 
@@ -92,31 +91,3 @@ def test_a_new_image_drains_the_pool(pool: SlotPool, docker_client: docker.Docke
     finally:
         pool.close()
         docker_client.images.remove(other)
-
-
-def test_with_none_ready_a_grading_takes_the_slot_warming_up(sandbox: Sandbox) -> None:
-    """Its containers are started and importing: further along than a cold start."""
-    held = threading.Event()  # the refill thread's first slot stays "warming" until set
-
-    class HeldSandbox(Sandbox):
-        def new_slot(self, background: bool = False) -> Slot:
-            slot = super().new_slot(background)
-            if not held.is_set():
-                warm = slot.wait_warm
-                slot.wait_warm = lambda timeout: held.wait(timeout) and warm(timeout)  # type: ignore[method-assign]
-            return slot
-
-    pool = SlotPool(HeldSandbox(sandbox.client, sandbox.image, sandbox.defaults), size=1)
-    try:
-        wait_until(lambda: pool._warming is not None, timeout=30)
-        warming = pool._warming
-        slot = pool.acquire()
-        held.set()
-        assert slot is warming and pool.ready == 0
-        challenge = catalog("hello-world")
-        result = pool.sandbox.grade(challenge, challenge.solution, slot=slot)
-        assert result.verdict is Verdict.PASSED and result.score == 100
-        wait_until(lambda: pool.ready == 1)  # the refill goes on with a slot of its own
-        assert pool._ready[0] is not slot
-    finally:
-        pool.close()

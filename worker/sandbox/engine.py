@@ -28,12 +28,7 @@ from worker.challenge import Challenge, Files
 from worker.result import LIMIT_VERDICTS, GradeResult, Outcome, TestResult, Verdict
 from worker.sandbox import runtime
 from worker.sandbox.errors import SandboxError
-from worker.sandbox.harness.protocol import (
-    APP_ERROR_MARKER,
-    APP_READY_MARKER,
-    EXIT_APP_LOAD_FAILED,
-    encode,
-)
+from worker.sandbox.harness.protocol import APP_ERROR_MARKER, EXIT_APP_LOAD_FAILED, encode
 from worker.sandbox.limits import Limits
 
 if TYPE_CHECKING:
@@ -136,8 +131,7 @@ class Slot:
         self.output = OutputCapture(limits.log_keep_bytes, limits.output_limit_bytes)
         self._app_payload: bytes | None = None
         self.created = time.monotonic()
-        self._warm = threading.Event()  # the suite runner's imports are done
-        self._app_warm = threading.Event()  # the app runner's imports are done
+        self._warm = threading.Event()
         deadline = time.time() + SLOT_IDLE_SECONDS + limits.time_seconds
         try:
             self.volume = runtime.create_data_volume(client, limits, deadline)
@@ -160,11 +154,8 @@ class Slot:
         return all(p is not None and not p.closed for p in pipes) and self.events.empty()
 
     def wait_warm(self, timeout: float) -> bool:
-        """Block until both containers' imports are done."""
-        deadline = time.monotonic() + timeout
-        return self._warm.wait(timeout) and self._app_warm.wait(
-            max(0.0, deadline - time.monotonic())
-        )
+        """Block until the suite container's imports are done (the app's run alongside)."""
+        return self._warm.wait(timeout)
 
     # --- stdio callbacks (reader threads) -------------------------------------------------
     def _on_suite_output(self, stream: int, data: bytes) -> None:
@@ -192,17 +183,9 @@ class Slot:
     def _start_app(self, deadline: float) -> None:
         assert self.suite is not None and self.volume is not None
         generation = self.generation
-        marker = APP_READY_MARKER.encode()
-        ready = False
 
         def on_output(stream: int, data: bytes) -> None:
-            nonlocal ready
-            if not ready and stream == 1 and marker in data:
-                # The harness's, not the candidate's: it comes before the submission is read.
-                ready = True
-                data = data.replace(marker, b"", 1)
-                self._app_warm.set()
-            if data and self.output.add(data):
+            if self.output.add(data):
                 self.events.put(("app_output_limit", generation, None))
 
         def on_close() -> None:

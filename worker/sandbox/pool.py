@@ -26,9 +26,6 @@ log = logging.getLogger(__name__)
 #: Longest pause between failed slot starts (the daemon is down): short, so that the pool is
 #: warm again within seconds of the daemon's return.
 MAX_BACKOFF_SECONDS = 5.0
-#: Longest a grading waits for the slot the refill thread is creating (normally ~0.3 s)
-#: before it starts one of its own.
-STARTING_WAIT_SECONDS = 10.0
 
 
 class SlotPool:
@@ -37,11 +34,7 @@ class SlotPool:
         self.size = size
         self.max_idle_seconds = max_idle_seconds
         self._ready: deque[Slot] = deque()
-        self._warming: Slot | None = None
-        """The slot the refill thread has started and waits on: taken when none is ready."""
         self._lock = threading.Lock()
-        self._starting = False  # the refill thread is creating a slot (becomes `_warming`)
-        self._started = threading.Condition(self._lock)
         self._wake = threading.Event()
         self._closed = threading.Event()
         self._thread: threading.Thread | None = None
@@ -56,17 +49,9 @@ class SlotPool:
             self._thread.start()
 
     def acquire(self) -> Slot:
-        """A ready slot if one is waiting, else the one warming up (its start-up is under way,
-        which beats a cold start), else a new one."""
+        """A ready slot if one is waiting, else a new one (a cold start)."""
         with self._lock:
-            # A slot the refill thread is creating is further along than a new one would be.
-            self._started.wait_for(
-                lambda: self._ready or self._warming or not self._starting,
-                timeout=STARTING_WAIT_SECONDS,
-            )
             slot = self._ready.popleft() if self._ready else None
-            if slot is None:
-                slot, self._warming = self._warming, None
         self._wake.set()
         if slot is not None and slot.image == self.sandbox.image and slot.alive:
             return slot
@@ -122,29 +107,14 @@ class SlotPool:
                 self._wake.wait(timeout=5.0)
                 self._wake.clear()
                 continue
-            with self._lock:
-                self._starting = True
             try:
                 slot = self.sandbox.new_slot(background=True)
             except (docker.errors.DockerException, OSError, SandboxError) as exc:
-                with self._lock:
-                    self._starting = False
-                    self._started.notify_all()
                 log.warning("could not start a pooled sandbox slot: %s", exc)
                 self._closed.wait(backoff)
                 backoff = min(backoff * 2, MAX_BACKOFF_SECONDS)
                 continue
-            with self._lock:
-                self._starting = False
-                self._warming = slot
-                self._started.notify_all()
-            warm = slot.wait_warm(timeout=60.0)
-            with self._lock:
-                taken = self._warming is not slot
-                self._warming = None
-            if taken:  # a grading could not wait: it is that grading's slot now
-                continue
-            if not warm:
+            if not slot.wait_warm(timeout=60.0):
                 log.warning("a pooled sandbox slot did not warm up in 60 s; replacing it")
                 slot.destroy()
                 continue

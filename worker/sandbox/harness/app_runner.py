@@ -26,7 +26,6 @@ from .protocol import (
     APP_ERROR_MARKER,
     APP_HOST,
     APP_PORT,
-    APP_READY_MARKER,
     EXIT_APP_LOAD_FAILED,
     read_message,
 )
@@ -97,7 +96,6 @@ def load_app(files: dict[str, str], env: dict[str, str]) -> object:
 
 
 def main() -> None:
-    os.write(1, APP_READY_MARKER.encode())  # imports done: a pool may count this container
     message = read_message(sys.stdin.buffer)
     # Nothing more comes on stdin: hand the candidate an empty one.
     devnull = os.open(os.devnull, os.O_RDONLY)

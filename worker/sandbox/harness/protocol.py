@@ -18,9 +18,6 @@ APP_PORT = 8000
 EXIT_APP_LOAD_FAILED = 3
 #: Prefix of the one line the app runner prints to stderr to say why loading failed.
 APP_ERROR_MARKER = "@@interview-grader:app-error@@ "
-#: The line the app runner prints to stdout once its imports are done, before it reads the
-#: submission: no candidate code has run yet, so the first one in a container's output is its.
-APP_READY_MARKER = "@@interview-grader:app-ready@@\n"
 
 
 def encode(message: dict[str, Any]) -> bytes:
