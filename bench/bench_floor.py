@@ -2,7 +2,8 @@
 
     .venv/bin/python bench/bench_floor.py [--runs 10] [--challenge jwt-login ...]
 
-- CPU per container, per OCI runtime the daemon offers: `docker run --rm <image> true`;
+- CPU per container, per OCI runtime the daemon offers: `docker run --rm <image> true`, and
+  per warm slot of ours (two containers and a volume, both runners' imports);
 - CPU of a FastAPI import in the sandbox (every candidate app pays it, in a fresh container);
 - CPU of a naive `docker run ... pytest` of each challenge (bench_grading's (b));
 - each challenge's (a), a bare host pytest, and its suite body: the tests' own time (setup,
@@ -19,18 +20,17 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import subprocess
 import tempfile
 import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from bench_grading import host_python, lay_out, naive_docker_command, run
+from bench_grading import host_python, lay_out, naive_docker_command, offered_runtimes, run
 from bench_service import busy_cpu_seconds
 
 from grader.config import REPO_ROOT
 from worker.challenge import load_challenge
-from worker.sandbox import image_tag
+from worker.sandbox import Sandbox, connect, image_tag
 
 
 def cpu_per_run(cmd: list[str], runs: int) -> float:
@@ -44,14 +44,20 @@ def cpu_per_run(cmd: list[str], runs: int) -> float:
     return statistics.median(samples)
 
 
-def offered_runtimes() -> list[str]:
-    names = subprocess.run(
-        ["docker", "info", "--format", "{{range $k, $v := .Runtimes}}{{$k}} {{end}}"],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.split()
-    return [name for name in ("runc", "crun") if name in names]
+def slot_cpu(runtime: str, runs: int) -> float:
+    """Median busy CPU seconds to start a slot (two containers, a volume), let both runners
+    import, and remove it: what the warm pool spends per submission."""
+    sandbox = Sandbox(connect(), image_tag(), oci_runtime=runtime)
+    samples = []
+    for _ in range(runs + 1):
+        before = busy_cpu_seconds()
+        slot = sandbox.new_slot()
+        if not slot.wait_warm(60):
+            raise SystemExit("a slot did not warm up in 60 s")
+        time.sleep(1.0)  # the app runner imports alongside the suite runner's ready line
+        slot.destroy()
+        samples.append(busy_cpu_seconds() - before)
+    return statistics.median(samples[1:])
 
 
 def suite_times(python: Path, work: Path, runs: int) -> tuple[float, float]:
@@ -83,6 +89,7 @@ def main() -> None:
     for name in offered_runtimes():
         container[name] = cpu_per_run([*docker, "--runtime", name, image, "true"], args.runs)
         print(f"container start+remove on {name:5} {container[name]:6.3f} CPU s")
+        print(f"warm slot start+remove on {name:5} {slot_cpu(name, args.runs):6.3f} CPU s")
     cheapest = min(container, key=container.__getitem__)
     python = [*docker, "--runtime", cheapest, image, "python", "-c"]
     bare = cpu_per_run([*python, "pass"], args.runs)

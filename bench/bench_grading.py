@@ -104,6 +104,12 @@ def host_python() -> Path:
     return python
 
 
+def offered_runtimes() -> list[str]:
+    """runc and crun, as far as the daemon has them registered."""
+    names = set(connect().info().get("Runtimes") or {})
+    return [name for name in ("runc", "crun") if name in names]
+
+
 def naive_docker_command(image: str, work: Path, oci_runtime: str | None = None) -> list[str]:
     """(b): one throw-away container running pytest over `work` (laid out by `lay_out`), on
     the daemon's default OCI runtime unless `oci_runtime` names another."""

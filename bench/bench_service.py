@@ -38,7 +38,15 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from bench_grading import host_python, lay_out, naive_docker_command, p95, run, timed
+from bench_grading import (
+    host_python,
+    lay_out,
+    naive_docker_command,
+    offered_runtimes,
+    p95,
+    run,
+    timed,
+)
 
 from grader.config import REPO_ROOT
 from grader.processes import free_port
@@ -190,13 +198,7 @@ def runs_of(cmd: list[str], count: int) -> Callable[[ThreadPoolExecutor], None]:
 def naive_commands(image: str, work: Path) -> dict[str, list[str]]:
     """(b) on the daemon's default runtime and, when the daemon has it, on crun."""
     commands = {"default runtime": naive_docker_command(image, work)}
-    offered = subprocess.run(
-        ["docker", "info", "--format", "{{json .Runtimes}}"],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    if '"crun"' in offered:
+    if "crun" in offered_runtimes():
         commands["crun"] = naive_docker_command(image, work, "crun")
     return commands
 
