@@ -51,7 +51,7 @@ def slot_cpu(runtime: str, runs: int) -> float:
     samples = []
     for _ in range(runs + 1):
         before = busy_cpu_seconds()
-        slot = sandbox.new_slot()
+        slot = sandbox.factory()
         if not slot.wait_warm(60):
             raise SystemExit("a slot did not warm up in 60 s")
         time.sleep(1.0)  # the app runner imports alongside the suite runner's ready line

@@ -24,9 +24,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from grader.config import REPO_ROOT
-from worker.challenge import Challenge, load_challenge
-from worker.sandbox import Sandbox, Slot, connect, image_tag
-from worker.sandbox.pool import SlotPool
+from worker.challenge import ChallengeSpec, load_challenge
+from worker.sandbox import Sandbox, Slot, SlotPool, connect, image_tag
 
 #: The sandbox's `client` and `app_env` fixtures, in-process: what a grader without a sandbox
 #: does (`restart_app` and `data_dir` are not offered: the benchmarked suites do not use them).
@@ -59,7 +58,7 @@ def client():
 """
 
 
-def lay_out(challenge: Challenge, root: Path) -> Path:
+def lay_out(challenge: ChallengeSpec, root: Path) -> Path:
     """The reference and the suite side by side, with the in-process conftest."""
     for name, text in {**challenge.solution, **challenge.tests}.items():
         target = root / name
@@ -158,7 +157,7 @@ def main() -> None:
         docker_cmd = naive_docker_command(image, work)
         reference = REPO_ROOT / "challenges" / args.challenge / "solution"
 
-        pool = SlotPool(Sandbox(client, image), size=1)
+        pool = SlotPool(sandbox.factory, size=1)
 
         def graded(slot: Slot | None = None) -> None:
             result = sandbox.grade(challenge, challenge.solution, slot=slot)

@@ -49,8 +49,8 @@ from bench_grading import (
 )
 
 from grader.config import REPO_ROOT
-from grader.processes import free_port
-from worker.challenge import Challenge, load_challenge
+from grader.supervisor import free_port
+from worker.challenge import ChallengeSpec, load_challenge
 from worker.sandbox import image_tag
 
 ADMIN_PASSWORD = secrets.token_urlsafe(12)
@@ -126,7 +126,7 @@ class Service:
             time.sleep(0.25)
         raise SystemExit(f"the service did not get ready; see {self.log.name}")
 
-    def submit(self, challenge: Challenge) -> int:
+    def submit(self, challenge: ChallengeSpec) -> int:
         body = {"challenge": challenge.meta.slug, "files": challenge.solution}
         response = self.http.post("/api/v1/submissions", json=body)
         if response.status_code != 202:
@@ -145,7 +145,7 @@ class Service:
                     raise SystemExit(f"the reference did not pass: {detail}")
                 return detail
 
-    def grade(self, challenge: Challenge) -> None:
+    def grade(self, challenge: ChallengeSpec) -> None:
         """One submission; its time in each stage goes to `stages` (seconds, wall clock)."""
         posted = time.time()
         submission_id = self.submit(challenge)

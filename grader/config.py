@@ -10,8 +10,8 @@ from pathlib import Path
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from worker.limits import Limits
 from worker.sandbox.image import BuildMethod
-from worker.sandbox.limits import Limits
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 

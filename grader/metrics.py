@@ -45,11 +45,12 @@ class GradingCollector(Collector):
             by_status = GaugeMetricFamily(
                 "grader_submissions", "Submissions by status.", labels=["status"]
             )
-            counts = dict(
-                session.execute(select(Submission.status, func.count()).group_by(Submission.status))
-                .tuples()
-                .all()
-            )
+            counts: dict[SubmissionStatus, int] = {
+                status: count
+                for status, count in session.execute(
+                    select(Submission.status, func.count()).group_by(Submission.status)
+                )
+            }
             for status in SubmissionStatus:
                 by_status.add_metric([status.value], counts.get(status, 0))
             yield by_status
@@ -63,7 +64,7 @@ class GradingCollector(Collector):
                 select(Submission.verdict, func.count())
                 .where(Submission.verdict.is_not(None))
                 .group_by(Submission.verdict)
-            ).tuples():
+            ):
                 verdicts.add_metric([str(verdict)], count)
             yield verdicts
 

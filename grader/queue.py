@@ -3,22 +3,33 @@ which has no loss window). Redis only carries jobs; the database decides what is
 
 from __future__ import annotations
 
-import time
+import logging
 from typing import TYPE_CHECKING
 
 from redis import Redis
 from rq import Queue
-from rq.registry import StartedJobRegistry
+from rq.job import Job
 
 if TYPE_CHECKING:
     RedisClient = Redis[bytes]
 else:
     RedisClient = Redis
 
+log = logging.getLogger(__name__)
+
 QUEUE_NAME = "grading"
-JOB_FUNCTION = "worker.jobs.grade_submission"
-VALIDATION_FUNCTION = "worker.jobs.validate_challenge_version"
-CALLBACK_FUNCTION = "worker.jobs.deliver_callback"
+JOB_FUNCTION = "grader.jobs.grade_submission"
+VALIDATION_FUNCTION = "grader.jobs.validate_challenge_version"
+CALLBACK_FUNCTION = "grader.jobs.deliver_callback"
+#: Where the job functions lived before they moved into the service: jobs queued under these
+#: names by an older release are re-enqueued under the new ones (`upgrade_legacy_jobs`).
+LEGACY_FUNCTIONS = {
+    "worker.jobs.grade_submission": JOB_FUNCTION,
+    "worker.jobs.validate_challenge_version": VALIDATION_FUNCTION,
+    "worker.jobs.deliver_callback": CALLBACK_FUNCTION,
+}
+#: How long rq keeps a failed job for an admin to look at.
+FAILURE_TTL = 24 * 3600
 
 
 def grading_queue(redis: RedisClient, job_timeout: int) -> Queue:
@@ -29,50 +40,79 @@ def grading_job_id(submission_id: int, attempt: int) -> str:
     return f"submission-{submission_id}-attempt-{attempt}"
 
 
+def _enqueue(queue: Queue, function: str, arg: int, job_id: str, description: str) -> None:
+    queue.enqueue_call(
+        function,
+        args=(arg,),
+        job_id=job_id,
+        result_ttl=0,  # the result lives in the database
+        failure_ttl=FAILURE_TTL,
+        description=description,
+    )
+
+
 def enqueue_grading(queue: Queue, submission_id: int, attempt: int) -> None:
     """Enqueue one attempt; the id names the attempt so a re-enqueue never collides."""
-    queue.enqueue_call(
+    _enqueue(
+        queue,
         JOB_FUNCTION,
-        args=(submission_id,),
-        job_id=grading_job_id(submission_id, attempt),
-        result_ttl=0,  # the result lives in the database
-        failure_ttl=24 * 3600,
-        description=f"grade submission {submission_id} (attempt {attempt})",
+        submission_id,
+        grading_job_id(submission_id, attempt),
+        f"grade submission {submission_id} (attempt {attempt})",
     )
 
 
 def enqueue_validation(queue: Queue, version_id: int) -> None:
     """Prove an uploaded challenge version's suite (several gradings: a long job)."""
-    queue.enqueue_call(
+    _enqueue(
+        queue,
         VALIDATION_FUNCTION,
-        args=(version_id,),
-        job_id=f"challenge-version-{version_id}",
-        result_ttl=0,
-        failure_ttl=24 * 3600,
-        description=f"validate challenge version {version_id}",
+        version_id,
+        f"challenge-version-{version_id}",
+        f"validate challenge version {version_id}",
     )
 
 
 def enqueue_callback(queue: Queue, submission_id: int) -> None:
     """Tell the submission's callback URL its final status (the job retries with backoff)."""
-    queue.enqueue_call(
+    _enqueue(
+        queue,
         CALLBACK_FUNCTION,
-        args=(submission_id,),
-        job_id=f"callback-{submission_id}",
-        result_ttl=0,
-        failure_ttl=24 * 3600,
-        description=f"callback for submission {submission_id}",
+        submission_id,
+        f"callback-{submission_id}",
+        f"callback for submission {submission_id}",
     )
 
 
 def pending_jobs(queue: Queue) -> set[str]:
     """Ids of the jobs Redis holds as waiting (the queue, rq's intermediate list) or running
-    (the started registry, its entry not expired). Read in that order, so that a job moving
-    from one to the next while we look is seen at least once."""
-    redis = queue.connection
-    ids = {raw.decode() for raw in redis.lrange(queue.key, 0, -1)}
-    ids |= {raw.decode() for raw in redis.lrange(queue.intermediate_queue_key, 0, -1)}
-    started = StartedJobRegistry(queue=queue)
-    for raw in redis.zrangebyscore(started.key, time.time(), "+inf"):
-        ids.add(raw.decode().split(":", 1)[0])  # "{job id}:{execution id}"
+    (the started registry, expired entries cleaned up first). Read in that order, so that a job
+    moving from one to the next while we look is seen at least once."""
+    ids = set(queue.get_job_ids())
+    ids |= set(queue.intermediate_queue.get_job_ids())
+    ids |= set(queue.started_job_registry.get_job_ids())
     return ids
+
+
+def upgrade_legacy_jobs(queue: Queue) -> int:
+    """Re-enqueue, under their new function names and the same ids, the waiting jobs an older
+    release queued (`LEGACY_FUNCTIONS`); returns how many."""
+    moved = 0
+    for job in Job.fetch_many(queue.get_job_ids(), connection=queue.connection):
+        if job is None or job.func_name not in LEGACY_FUNCTIONS:
+            continue
+        function, args, description = LEGACY_FUNCTIONS[job.func_name], job.args, job.description
+        queue.remove(job)
+        job.delete()
+        queue.enqueue_call(
+            function,
+            args=args,
+            job_id=job.id,
+            result_ttl=0,
+            failure_ttl=FAILURE_TTL,
+            description=description,
+        )
+        moved += 1
+    if moved:
+        log.warning("re-enqueued %s job(s) queued under the old job paths", moved)
+    return moved

@@ -1,8 +1,13 @@
 #!/usr/bin/env bash
-# One command on a fresh Debian/Ubuntu machine (as root): install what is missing, build the
-# sandbox image, start the whole service (`grader up`: SQLite, a private Redis, API, workers),
-# grade a sample submission end to end, then keep serving until Ctrl-C.
+# One command on a fresh Debian/Ubuntu machine: install what is missing, build the sandbox
+# image, start the whole service (`grader up`: SQLite, a private Redis, API, workers), grade a
+# sample submission end to end, then keep serving until Ctrl-C. It installs packages and starts
+# dockerd, so it runs as root: a user with sudo is asked for it here.
 set -euo pipefail
+if [ "$(id -u)" -ne 0 ]; then
+  command -v sudo >/dev/null 2>&1 || { echo "run this as root (no sudo here)" >&2; exit 1; }
+  exec sudo --preserve-env=GRADER_PORT bash "$0" "$@"
+fi
 cd "$(dirname "$0")/.."
 port=${GRADER_PORT:-8000}
 

@@ -27,6 +27,8 @@ echo "== ruff"
 .venv/bin/ruff check grader worker tests bench
 echo "== mypy"
 .venv/bin/mypy
+echo "== import contracts"
+.venv/bin/lint-imports
 echo "== challenge catalog"
 .venv/bin/grader challenges validate
 echo "== pytest"

@@ -1,1 +1,5 @@
-"""Where untrusted code meets Docker: the rq jobs and the sandbox engine."""
+"""The sandbox library: grade a FastAPI answer against a hidden suite in hardened containers.
+
+Input: a `challenge.ChallengeSpec` and the submission's files; output: a `result.GradeResult`.
+It imports nothing from the service (`grader`), which calls it.
+"""

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, Field, ValidationError
 
-from worker.sandbox.limits import Limits
+from worker.limits import Limits
 
 #: Text files a challenge or submission folder may hold; everything else is ignored.
 SOURCE_SUFFIXES = frozenset({".py", ".txt", ".json", ".toml", ".cfg", ".ini", ".md", ".sql"})
@@ -27,6 +27,10 @@ Files = dict[str, str]
 
 class ChallengeError(Exception):
     """A challenge folder is missing or malformed."""
+
+
+class FilesError(ChallengeError):
+    """A folder of source files cannot be read as UTF-8 text."""
 
 
 class LimitOverrides(BaseModel):
@@ -47,7 +51,10 @@ class ChallengeMeta(BaseModel):
     )
 
 
-class Challenge(BaseModel):
+class ChallengeSpec(BaseModel):
+    """Everything needed to grade against a challenge: its suite, limits and environment, plus
+    the answers that prove the suite (reference, starter, mutants, alternatives)."""
+
     meta: ChallengeMeta
     prompt: str
     tests: Files = Field(description="The hidden suite: never shown to candidates.")
@@ -66,20 +73,31 @@ class Challenge(BaseModel):
 
 
 def read_files(root: Path) -> Files:
-    """Every source file under `root`, keyed by its POSIX path relative to `root`."""
+    """Every source file under `root`, keyed by its POSIX path relative to `root`; a file that
+    is not UTF-8 text is a `FilesError` naming it."""
     if root.is_file():
-        return {root.name: root.read_text(encoding="utf-8")}
+        return {root.name: _read_text(root)}
     files: Files = {}
     for path in sorted(root.rglob("*")):
         rel = path.relative_to(root)
         if any(part.startswith(".") or part == "__pycache__" for part in rel.parts):
             continue
         if path.is_file() and path.suffix in SOURCE_SUFFIXES:
-            files[rel.as_posix()] = path.read_text(encoding="utf-8")
+            files[rel.as_posix()] = _read_text(path)
     return files
 
 
-def load_challenge(folder: Path) -> Challenge:
+def _read_text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        bad = exc.object[exc.start : exc.start + 1]
+        raise FilesError(
+            f"{path}: not UTF-8 text (byte {exc.start}: {bad!r}); save it as UTF-8"
+        ) from exc
+
+
+def load_challenge(folder: Path) -> ChallengeSpec:
     """Read and check one challenge folder; raise `ChallengeError` saying what is wrong."""
     toml_path = folder / "challenge.toml"
     if not toml_path.is_file():
@@ -94,7 +112,7 @@ def load_challenge(folder: Path) -> Challenge:
     for required in ("README.md", "tests", "solution", "starter"):
         if not (folder / required).exists():
             raise ChallengeError(f"{folder}: missing {required}")
-    challenge = Challenge(
+    challenge = ChallengeSpec(
         meta=meta,
         prompt=(folder / "README.md").read_text(encoding="utf-8"),
         tests=read_files(folder / "tests"),

@@ -19,6 +19,7 @@ from grader.db.migrate import require_schema
 from grader.db.session import session_scope
 from grader.metrics import GradingCollector, HttpMetrics
 from grader.services.challenges import sync_catalog
+from grader.services.ratelimit import SubmissionLimiter
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +44,7 @@ async def _grader_error(request: Request, exc: Exception) -> Response:
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
+    """The API, every route of which uses `settings` (default: the environment's)."""
     settings = settings or get_settings()
 
     @asynccontextmanager
@@ -67,7 +69,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # Below it, routes refuse a too-large Content-Length themselves, with a JSON detail.
         max_body_size=2 * max(settings.max_request_bytes, settings.max_upload_bytes),
     )
+    app.state.settings = settings
     app.state.redis = Redis.from_url(settings.redis_url)
+    app.state.limiter = SubmissionLimiter(app.state.redis)
     registry = CollectorRegistry()
     registry.register(GradingCollector(settings.database_url, app.state.redis))
     app.state.registry = registry

@@ -1,4 +1,9 @@
-"""Typed dependency aliases, so route signatures read like sentences."""
+"""Typed dependency aliases, so route signatures read like sentences.
+
+Everything a route needs comes from the app it runs in (`create_app(settings)` stores the
+settings, the Redis client and the rate limiter on `app.state`): an app built with a test's
+settings never reaches the environment's database.
+"""
 
 from __future__ import annotations
 
@@ -8,23 +13,30 @@ from typing import Annotated
 
 from fastapi import Depends, HTTPException, Path, Request, status
 from fastapi.security import APIKeyHeader, OAuth2PasswordBearer
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from grader.api.schemas import NO_NUL
-from grader.config import Settings, get_settings
+from grader.config import Settings
 from grader.db.models import Role, User
 from grader.db.session import get_sessionmaker
 from grader.queue import RedisClient
 from grader.security import decode_access_token
+from grader.services.ratelimit import SubmissionLimiter
 from grader.services.submissions import Submitter
-from grader.services.users import find_api_key
+from grader.services.users import find_api_key, get_active_user
+
+
+def get_settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 
-#: The largest integer both databases take in a query (PostgreSQL INTEGER); past it, a lookup
-#: or an OFFSET overflowed into a 500.
+#: The largest integer both databases take in a query (PostgreSQL INTEGER): larger ids and
+#: offsets are refused (422) before they reach the database.
 MAX_INT = 2**31 - 1
-#: A row id in a path; out-of-range ones are refused (422) before they reach the database.
+#: A row id in a path.
 RowId = Annotated[int, Path(ge=1, le=MAX_INT)]
 #: A challenge's slug in a path.
 Slug = Annotated[str, Path(pattern=NO_NUL)]
@@ -33,8 +45,16 @@ _bearer = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
 _api_key = APIKeyHeader(name="X-API-Key", auto_error=False)
 
 
-def get_session(settings: SettingsDep) -> Iterator[Session]:
-    with get_sessionmaker(settings.database_url)() as session:
+def get_sessions(settings: SettingsDep) -> sessionmaker[Session]:
+    """For routes that must not hold a connection for their whole duration (long-polls)."""
+    return get_sessionmaker(settings.database_url)
+
+
+SessionsDep = Annotated[sessionmaker[Session], Depends(get_sessions)]
+
+
+def get_session(sessions: SessionsDep) -> Iterator[Session]:
+    with sessions() as session:
         yield session
 
 
@@ -47,6 +67,14 @@ def get_redis(request: Request) -> RedisClient:
 
 
 RedisDep = Annotated[RedisClient, Depends(get_redis)]
+
+
+def get_limiter(request: Request) -> SubmissionLimiter:
+    limiter: SubmissionLimiter = request.app.state.limiter
+    return limiter
+
+
+LimiterDep = Annotated[SubmissionLimiter, Depends(get_limiter)]
 
 
 @dataclass(frozen=True)
@@ -93,8 +121,8 @@ def get_principal(
         return Principal(None, None, None, key.id)
     if token:
         user_id = decode_access_token(token, settings.secret_key.get_secret_value())
-        user = session.get(User, user_id) if user_id is not None else None
-        if user is None or not user.is_active:
+        user = get_active_user(session, user_id) if user_id is not None else None
+        if user is None:
             raise _unauthorized("invalid or expired token: log in again at /api/v1/auth/token")
         return Principal(user.id, user.username, user.role, None)
     raise _unauthorized("not authenticated: send a bearer token or an X-API-Key header")
@@ -104,10 +132,9 @@ CurrentPrincipal = Annotated[Principal, Depends(get_principal)]
 
 
 def get_admin(principal: CurrentPrincipal, session: SessionDep) -> User:
-    if not principal.is_admin or principal.user_id is None:
+    user = get_active_user(session, principal.user_id) if principal.is_admin else None
+    if user is None:
         raise HTTPException(status.HTTP_403_FORBIDDEN, "admins only")
-    user = session.get(User, principal.user_id)
-    assert user is not None
     return user
 
 
@@ -115,7 +142,8 @@ AdminUser = Annotated[User, Depends(get_admin)]
 
 
 def limit_body(request: Request, settings: SettingsDep) -> None:
-    """Refuse oversized bodies before they are parsed (by their declared length)."""
+    """Refuse oversized bodies by their declared length, before the submission is checked (the
+    app's `max_body_size` stops bodies that lie about it while they stream in)."""
     length = request.headers.get("content-length")
     if length is not None and length.isdigit() and int(length) > settings.max_request_bytes:
         raise HTTPException(

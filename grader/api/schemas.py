@@ -6,23 +6,19 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import AliasPath, BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from grader.db.models import (
-    ApiKey,
     Challenge,
-    ChallengeVersion,
     Role,
     Submission,
     SubmissionStatus,
-    User,
     VersionStatus,
 )
 from grader.services.challenges import spec_of
 from worker.result import GradeResult
 
-#: Text the databases can store and compare: PostgreSQL refuses NUL characters, which were a
-#: 500 in a lookup or an insert before fields and parameters took this pattern.
+#: Text the databases can store and compare: PostgreSQL refuses NUL characters.
 NO_NUL = r"^[^\x00]*$"
 
 
@@ -100,21 +96,13 @@ class UserCreate(BaseModel):
 
 
 class UserOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     id: int
     username: str
     role: Role
     is_active: bool
     created_at: datetime
-
-    @classmethod
-    def of(cls, user: User) -> UserOut:
-        return cls(
-            id=user.id,
-            username=user.username,
-            role=user.role,
-            is_active=user.is_active,
-            created_at=user.created_at,
-        )
 
 
 class ApiKeyCreate(BaseModel):
@@ -122,21 +110,13 @@ class ApiKeyCreate(BaseModel):
 
 
 class ApiKeyOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     id: int
     name: str
     prefix: str
     created_at: datetime
     revoked_at: datetime | None
-
-    @classmethod
-    def of(cls, key: ApiKey) -> ApiKeyOut:
-        return cls(
-            id=key.id,
-            name=key.name,
-            prefix=key.prefix,
-            created_at=key.created_at,
-            revoked_at=key.revoked_at,
-        )
 
 
 class ApiKeyCreated(ApiKeyOut):
@@ -192,23 +172,14 @@ def _summary_fields(challenge: Challenge) -> dict[str, object]:
 
 
 class ChallengeVersionOut(BaseModel):
-    slug: str
-    version: int
+    model_config = ConfigDict(from_attributes=True)
+
+    slug: str = Field(validation_alias=AliasPath("challenge", "slug"))
+    version: int = Field(validation_alias="number")
     title: str
     status: VersionStatus
     problems: list[str] | None = Field(description="Why validation rejected it.")
     created_at: datetime
-
-    @classmethod
-    def of(cls, slug: str, version: ChallengeVersion) -> ChallengeVersionOut:
-        return cls(
-            slug=slug,
-            version=version.number,
-            title=version.title,
-            status=version.status,
-            problems=version.problems,
-            created_at=version.created_at,
-        )
 
 
 class SubmissionCreate(BaseModel):
@@ -222,13 +193,23 @@ class SubmissionCreate(BaseModel):
     )
 
 
+#: What a candidate sees instead of an infrastructure error, whose text may quote the hidden
+#: suite (e.g. pytest's collection errors).
+CANDIDATE_INTERNAL_ERROR = "grading failed on our side, not because of your answer; we are on it"
+
+
 class SubmissionOut(BaseModel):
+    """Validate from a `Submission` row with `context={"staff": bool}`: staff see the service's
+    own error texts, candidates a neutral sentence."""
+
+    model_config = ConfigDict(from_attributes=True)
+
     id: int
-    challenge: str
-    challenge_version: int
+    challenge: str = Field(validation_alias=AliasPath("challenge", "slug"))
+    challenge_version: int = Field(validation_alias=AliasPath("challenge_version", "number"))
     status: SubmissionStatus
     attempts: int
-    user: str | None
+    user: str | None = Field(validation_alias="username")
     verdict: str | None
     score: int | None
     max_score: int | None
@@ -236,11 +217,19 @@ class SubmissionOut(BaseModel):
     created_at: datetime
     started_at: datetime | None
     finished_at: datetime | None
-    result: GradeResult | None = Field(description="Set once the status is completed.")
+    result: GradeResult | None = Field(
+        validation_alias="completed_result", description="Set once the status is completed."
+    )
+
+    @field_validator("error")
+    @classmethod
+    def _hide_internal_errors(cls, error: str | None, info: ValidationInfo) -> str | None:
+        staff = bool(info.context and info.context.get("staff"))
+        return CANDIDATE_INTERNAL_ERROR if error is not None and not staff else error
 
     @classmethod
     def of(cls, submission: Submission, staff: bool) -> SubmissionOut:
-        return cls(**_submission_fields(submission, staff))
+        return cls.model_validate(submission, context={"staff": staff})
 
 
 class SubmissionDetail(SubmissionOut):
@@ -248,37 +237,7 @@ class SubmissionDetail(SubmissionOut):
 
     @classmethod
     def of(cls, submission: Submission, staff: bool) -> SubmissionDetail:
-        return cls(**_submission_fields(submission, staff), files=submission.files)
-
-
-#: What a candidate sees instead of an infrastructure error, whose text may quote the hidden
-#: suite (e.g. pytest's collection errors).
-CANDIDATE_INTERNAL_ERROR = "grading failed on our side, not because of your answer; we are on it"
-
-
-def _submission_fields(submission: Submission, staff: bool) -> dict[str, object]:
-    completed = submission.status is SubmissionStatus.COMPLETED
-    error = submission.error
-    if error is not None and not completed and not staff:
-        error = CANDIDATE_INTERNAL_ERROR
-    return dict(
-        id=submission.id,
-        challenge=submission.challenge.slug,
-        challenge_version=submission.challenge_version.number,
-        status=submission.status,
-        attempts=submission.attempts,
-        user=submission.user.username if submission.user else None,
-        verdict=submission.verdict,
-        score=submission.score,
-        max_score=submission.max_score,
-        error=error,
-        created_at=submission.created_at,
-        started_at=submission.started_at,
-        finished_at=submission.finished_at,
-        result=GradeResult.model_validate(submission.result)
-        if completed and submission.result
-        else None,
-    )
+        return cls.model_validate(submission, context={"staff": staff})
 
 
 class SubmissionPage(BaseModel):

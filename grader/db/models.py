@@ -137,7 +137,7 @@ class ChallengeVersion(Base):
     declared_version: Mapped[int] = mapped_column(doc="`version` from challenge.toml.")
     title: Mapped[str] = mapped_column(String(200))
     content_hash: Mapped[str] = mapped_column(String(64))
-    content: Mapped[dict[str, Any]] = mapped_column(doc="worker.challenge.Challenge, as JSON.")
+    content: Mapped[dict[str, Any]] = mapped_column(doc="worker.challenge.ChallengeSpec, as JSON.")
     status: Mapped[VersionStatus] = mapped_column(
         _enum(VersionStatus, "version_status", check=False),
         default=VersionStatus.LIVE,
@@ -147,6 +147,8 @@ class ChallengeVersion(Base):
         JSON, doc="Why validation rejected it (grader.services.validation)."
     )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    challenge: Mapped[Challenge] = relationship(foreign_keys=[challenge_id])
 
 
 class Submission(Base):
@@ -183,3 +185,12 @@ class Submission(Base):
     challenge: Mapped[Challenge] = relationship()
     challenge_version: Mapped[ChallengeVersion] = relationship()
     user: Mapped[User | None] = relationship()
+
+    @property
+    def username(self) -> str | None:
+        return self.user.username if self.user else None
+
+    @property
+    def completed_result(self) -> dict[str, Any] | None:
+        """The result document, once the grading is final and not the service's failure."""
+        return self.result if self.status is SubmissionStatus.COMPLETED else None

@@ -13,8 +13,7 @@ from sqlalchemy.orm import Session
 
 from grader.db.models import Challenge, ChallengeStatus, ChallengeVersion
 from grader.errors import ChallengeClosed, NotFound
-from worker.challenge import Challenge as ChallengeSpec
-from worker.challenge import ChallengeError, load_challenge
+from worker.challenge import ChallengeError, ChallengeSpec, load_challenge
 
 log = logging.getLogger(__name__)
 
@@ -93,6 +92,7 @@ def sync_catalog(session: Session, root: Path) -> SyncReport:
         (report.unchanged if not changed else report.updated if existed else report.added).append(
             spec.slug
         )
+    session.commit()
     return report
 
 
@@ -140,4 +140,17 @@ def set_status(session: Session, slug: str, status: ChallengeStatus) -> Challeng
     """Archive (no new submissions, hidden from candidates) or restore a challenge."""
     challenge = get_challenge(session, slug, include_archived=True)
     challenge.status = status
+    session.commit()
     return challenge
+
+
+def list_versions(session: Session, slug: str) -> list[ChallengeVersion]:
+    """Every version of a challenge, pending and rejected uploads included, oldest first."""
+    challenge = get_challenge(session, slug, include_archived=True, pending=True)
+    return list(
+        session.scalars(
+            select(ChallengeVersion)
+            .where(ChallengeVersion.challenge_id == challenge.id)
+            .order_by(ChallengeVersion.number)
+        )
+    )

@@ -129,7 +129,7 @@ class ReapReport:
     gave_up: list[int]
 
 
-def reap(
+def requeue_stale(
     session: Session,
     deadline: timedelta,
     max_attempts: int,

@@ -1,41 +1,55 @@
-"""Per-caller rate limits in Redis: a fixed one-minute window per key, shared by all API
-processes."""
+"""Per-caller submission limits: a moving one-minute window in Redis (the `limits` package),
+shared by every API process. Unlike a fixed window, no burst of twice the limit fits across a
+window's edge."""
 
 from __future__ import annotations
 
+import math
 import time
 
+from limits import RateLimitItemPerMinute
+from limits.errors import StorageError
+from limits.storage import RedisStorage
+from limits.strategies import MovingWindowRateLimiter
 from redis.exceptions import RedisError
 
 from grader.errors import RateLimited, Unavailable
 from grader.queue import RedisClient
 
-WINDOW_SECONDS = 60
+KEY_PREFIX = "grader:ratelimit"
 #: Retry-After when Redis does not answer (a restart takes seconds).
 UNAVAILABLE_RETRY_SECONDS = 5
 
 
-def hit(redis: RedisClient, subject: str, limit: int, now: float | None = None) -> None:
-    """Count one request by `subject`; `RateLimited` once the window holds more than `limit`.
+class SubmissionLimiter:
+    def __init__(self, redis: RedisClient) -> None:
+        storage = RedisStorage(
+            "redis://",  # only the scheme counts: the connections are `redis`'s
+            connection_pool=redis.connection_pool,
+            key_prefix=KEY_PREFIX,
+            wrap_exceptions=True,
+        )
+        self._limiter = MovingWindowRateLimiter(storage)
 
-    Without Redis the request is refused (`Unavailable`, 503) before anything is stored: the
-    queue is down too, and the caller is told when to retry instead of getting a 500."""
-    now = time.time() if now is None else now
-    window = int(now // WINDOW_SECONDS)
-    key = f"grader:ratelimit:{subject}:{window}"
-    pipe = redis.pipeline()
-    pipe.incr(key)
-    pipe.expire(key, WINDOW_SECONDS + 5)
-    try:
-        count, _ = pipe.execute()
-    except RedisError as exc:
-        raise Unavailable(
-            f"the grading queue is unavailable ({type(exc).__name__}); nothing was stored, "
-            f"retry in {UNAVAILABLE_RETRY_SECONDS} s",
-            UNAVAILABLE_RETRY_SECONDS,
-        ) from exc
-    if int(count) > limit:
-        retry_after = max(1, int((window + 1) * WINDOW_SECONDS - now + 0.999))
+    def hit(self, subject: str, per_minute: int) -> None:
+        """Count one submission by `subject`; `RateLimited` once the last minute holds
+        `per_minute` already.
+
+        Without Redis the request is refused (`Unavailable`, 503) before anything is stored: the
+        queue is down too, and the caller is told when to retry instead of getting a 500."""
+        item = RateLimitItemPerMinute(per_minute)
+        try:
+            if self._limiter.hit(item, subject):
+                return
+            reset_time = self._limiter.get_window_stats(item, subject).reset_time
+        except (StorageError, RedisError, OSError) as exc:
+            raise Unavailable(
+                f"the grading queue is unavailable ({type(exc).__name__}); nothing was stored, "
+                f"retry in {UNAVAILABLE_RETRY_SECONDS} s",
+                UNAVAILABLE_RETRY_SECONDS,
+            ) from exc
+        retry_after = max(1, math.ceil(reset_time - time.time()))
         raise RateLimited(
-            f"more than {limit} submissions in a minute; retry in {retry_after} s", retry_after
+            f"more than {per_minute} submissions in a minute; retry in {retry_after} s",
+            retry_after,
         )

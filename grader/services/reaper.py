@@ -1,4 +1,6 @@
-"""The reaper loop: the database, not Redis, decides which gradings are owed."""
+"""The reaper: re-enqueues gradings whose job was lost. The database, not Redis, decides which
+gradings are owed (`grading.requeue_stale`). Not to be confused with sweeping sandbox
+containers, which `worker.sandbox.runtime.sweep` does."""
 
 from __future__ import annotations
 
@@ -16,16 +18,16 @@ from grader.queue import (
     grading_queue,
     pending_jobs,
 )
-from grader.services.grading import ReapReport, reap
+from grader.services.grading import ReapReport, requeue_stale
 
 log = logging.getLogger(__name__)
 
 
 def reap_once(settings: Settings, redis: RedisClient) -> ReapReport:
     queue = grading_queue(redis, settings.job_timeout_seconds)
-    pending = pending_jobs(queue)  # first: see grading.reap
+    pending = pending_jobs(queue)  # first: see grading.requeue_stale
     with session_scope(settings.database_url) as session:
-        report = reap(
+        report = requeue_stale(
             session,
             timedelta(seconds=settings.reaper_deadline_seconds),
             settings.max_attempts,

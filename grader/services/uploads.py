@@ -19,8 +19,7 @@ from sqlalchemy.orm import Session
 from grader.db.models import Challenge, ChallengeStatus, ChallengeVersion, VersionStatus
 from grader.errors import InvalidInput, SubmissionTooLarge
 from grader.services.challenges import new_version
-from worker.challenge import Challenge as ChallengeSpec
-from worker.challenge import ChallengeError, load_challenge
+from worker.challenge import ChallengeError, ChallengeSpec, load_challenge
 
 MAX_ENTRIES = 500
 MAX_DEPTH = 8

@@ -31,12 +31,28 @@ def create_user(session: Session, username: str, password: str | None, role: Rol
         role=role,
     )
     session.add(user)
-    session.flush()
+    session.commit()
     return user
 
 
+def get_active_user(session: Session, user_id: int | None) -> User | None:
+    """The user with this id if it exists and is active."""
+    user = session.get(User, user_id) if user_id is not None else None
+    return user if user is not None and user.is_active else None
+
+
+def list_users(session: Session) -> list[User]:
+    return list(session.scalars(select(User).order_by(User.id)))
+
+
 def authenticate(session: Session, username: str, password: str) -> User | None:
-    user = session.scalar(select(User).where(User.username == username))
+    """The active user with these credentials, else None (in the same time either way)."""
+    # No username holds a NUL, and PostgreSQL cannot even compare one.
+    user = (
+        None
+        if "\x00" in username
+        else session.scalar(select(User).where(User.username == username))
+    )
     ok = security.verify_password(password, user.password_hash if user else None)
     return user if ok and user is not None and user.is_active else None
 
@@ -46,8 +62,12 @@ def create_api_key(session: Session, name: str, created_by: User) -> tuple[ApiKe
     new = security.generate_api_key()
     key = ApiKey(name=name, prefix=new.prefix, key_hash=new.key_hash, created_by_id=created_by.id)
     session.add(key)
-    session.flush()
+    session.commit()
     return key, new.key
+
+
+def list_api_keys(session: Session) -> list[ApiKey]:
+    return list(session.scalars(select(ApiKey).order_by(ApiKey.id)))
 
 
 def revoke_api_key(session: Session, key_id: int) -> ApiKey:
@@ -56,6 +76,7 @@ def revoke_api_key(session: Session, key_id: int) -> ApiKey:
         raise NotFound(f"no API key {key_id}")
     if key.revoked_at is None:
         key.revoked_at = utcnow()
+        session.commit()
     return key
 
 

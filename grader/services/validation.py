@@ -8,7 +8,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
-from worker.challenge import Challenge, Files
+from worker.challenge import ChallengeSpec, Files
 from worker.result import GradeResult, Verdict
 from worker.sandbox import Sandbox
 
@@ -36,7 +36,7 @@ class ValidationReport:
 
 def validate_challenge(
     sandbox: Sandbox,
-    challenge: Challenge,
+    challenge: ChallengeSpec,
     progress: Callable[[str], None] = lambda _: None,
     jobs: int = 1,
 ) -> ValidationReport:

@@ -27,8 +27,8 @@ from sqlalchemy import func, select
 from grader.config import REPO_ROOT
 from grader.db.models import Challenge, ChallengeStatus, Submission
 from grader.db.session import get_engine, get_sessionmaker
-from grader.processes import start_redis, terminate
 from grader.queue import RedisClient
+from grader.supervisor import start_redis, terminate
 from worker.sandbox import connect, image_tag
 from worker.sandbox.runtime import DATA_VOLUME_PREFIX, LABEL, owner_is_dead
 

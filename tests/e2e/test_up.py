@@ -17,7 +17,7 @@ import pytest
 import redis.exceptions
 from redis import Redis
 
-from grader.processes import free_port
+from grader.supervisor import free_port
 from tests.e2e.conftest import HELLO, _processes_with
 from worker.sandbox import image_tag
 

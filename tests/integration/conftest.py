@@ -9,8 +9,9 @@ import docker
 import pytest
 
 from grader.config import REPO_ROOT
-from worker.challenge import Challenge, Files, LimitOverrides, load_challenge
-from worker.sandbox import Limits, Sandbox, connect, image_tag
+from worker.challenge import ChallengeSpec, Files, LimitOverrides, load_challenge
+from worker.limits import Limits
+from worker.sandbox import Sandbox, connect, image_tag
 from worker.sandbox.runtime import LABEL_OWNER, owner_id
 
 HERE = Path(__file__).parent
@@ -42,16 +43,16 @@ def no_sandbox_left_behind(request: pytest.FixtureRequest) -> Iterator[None]:
     assert not volumes, f"sandbox volumes left behind: {[v.name for v in volumes]}"
 
 
-def catalog(slug: str, time_seconds: float | None = None) -> Challenge:
+def catalog(slug: str, time_seconds: float | None = None) -> ChallengeSpec:
     challenge = load_challenge(REPO_ROOT / "challenges" / slug)
     return with_time_limit(challenge, time_seconds) if time_seconds else challenge
 
 
-def probe_challenge() -> Challenge:
+def probe_challenge() -> ChallengeSpec:
     return load_challenge(HERE / "challenges" / "probe")
 
 
-def with_time_limit(challenge: Challenge, seconds: float) -> Challenge:
+def with_time_limit(challenge: ChallengeSpec, seconds: float) -> ChallengeSpec:
     meta = challenge.meta.model_copy(
         update={
             "limits": LimitOverrides(

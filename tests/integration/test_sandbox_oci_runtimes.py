@@ -39,7 +39,7 @@ def test_a_pooled_slot_gets_the_challenges_memory_and_full_cpu_weight(on_runtime
     """The update of a warm slot's resources (memory always sent: crun fails without it)."""
     challenge = catalog("hello-world")
     limits = challenge.limits(on_runtime.defaults).with_overrides(None, 192)
-    slot = on_runtime.new_slot(background=True)
+    slot = on_runtime.factory(background=True)
     try:
         assert slot.wait_warm(60)
         result = slot.run(challenge.tests, challenge.solution, dict(challenge.meta.env), limits)
@@ -49,7 +49,7 @@ def test_a_pooled_slot_gets_the_challenges_memory_and_full_cpu_weight(on_runtime
         slot.destroy()
     assert result.verdict is Verdict.PASSED and result.score == 100, result
     for attrs in (app, suite):
-        assert attrs["HostConfig"]["Runtime"] == on_runtime.oci_runtime
+        assert attrs["HostConfig"]["Runtime"] == on_runtime.factory.oci_runtime
         assert attrs["HostConfig"]["CpuShares"] == NORMAL_CPU_SHARES
         assert attrs["HostConfig"]["PidsLimit"] == on_runtime.defaults.pids  # kept by the update
     assert app["HostConfig"]["Memory"] == app["HostConfig"]["MemorySwap"] == 192 * 1024 * 1024

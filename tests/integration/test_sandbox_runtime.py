@@ -10,7 +10,7 @@ import time
 import docker
 import pytest
 
-from worker.sandbox import Sandbox, reap
+from worker.sandbox import Sandbox, sweep
 from worker.sandbox.runtime import (
     DATA_VOLUME_PREFIX,
     LABEL,
@@ -23,7 +23,7 @@ pytestmark = pytest.mark.docker
 
 
 def test_slot_containers_are_hardened(sandbox: Sandbox) -> None:
-    slot = sandbox.new_slot()
+    slot = sandbox.factory()
     try:
         assert slot.app is not None and slot.suite is not None
         app, suite = slot.app.attrs, slot.suite.attrs
@@ -69,7 +69,7 @@ def test_reap_removes_leftovers_of_dead_workers_and_keeps_live_ones(
     # Same host name, other pid namespace: the pid cannot be checked, only the deadline.
     other_namespace = leftover(f"{socket.gethostname()}/pid:[1]:999999999", time.time() + 3600)
     try:
-        reap(docker_client)
+        sweep(docker_client)
         remaining = {c.id for c in docker_client.containers.list(all=True)}
         assert dead not in remaining
         assert overdue not in remaining
@@ -92,7 +92,7 @@ def test_reap_removes_unlabelled_orphan_data_volumes_but_not_used_ones(
         sandbox.image, ["sleep", "60"], network_mode="none", volumes={used.name: {"bind": "/v"}}
     )
     try:
-        reap(docker_client)
+        sweep(docker_client)
         remaining = {v.name for v in docker_client.volumes.list()}
         assert orphan.name not in remaining
         assert used.name in remaining

@@ -5,7 +5,7 @@ import pytest
 
 from grader.config import REPO_ROOT
 from worker.challenge import ChallengeError, load_challenge, read_files, resolve_challenge
-from worker.sandbox.limits import Limits
+from worker.limits import Limits
 
 
 def write(root: Path, files: dict[str, str]) -> Path:

@@ -182,7 +182,7 @@ def test_internal_errors_are_retried_then_given_up(
 def test_the_reaper_leaves_fresh_submissions_alone(
     session: Session, submission: Submission
 ) -> None:
-    report = grading.reap(session, DEADLINE, 3, Enqueued())
+    report = grading.requeue_stale(session, DEADLINE, 3, Enqueued())
     assert report.requeued == [] and report.gave_up == []
 
 
@@ -193,7 +193,7 @@ def test_the_reaper_requeues_a_lost_job_and_the_old_one_cannot_write(
     assert stuck is not None
     age(session, submission, 120)
     enqueued = Enqueued()
-    report = grading.reap(session, DEADLINE, 3, enqueued)
+    report = grading.requeue_stale(session, DEADLINE, 3, enqueued)
     assert report.requeued == [submission.id]
     assert enqueued == [(submission.id, 2)]
     row = fresh(session, submission)
@@ -214,7 +214,7 @@ def test_the_reaper_gives_up_after_max_attempts(session: Session, submission: Su
     session.commit()
     age(session, submission, 120)
     enqueued = Enqueued()
-    report = grading.reap(session, DEADLINE, 3, enqueued)
+    report = grading.requeue_stale(session, DEADLINE, 3, enqueued)
     assert report.gave_up == [submission.id] and enqueued == []
     row = fresh(session, submission)
     assert row.status is SubmissionStatus.ERROR
@@ -228,11 +228,13 @@ def test_the_reaper_leaves_a_queued_submission_alone_while_redis_holds_its_job(
     age(session, submission, 120)
     enqueued = Enqueued()
     pending = {grading_job_id(submission.id, 1)}
-    report = grading.reap(session, DEADLINE, 3, enqueued, pending)
+    report = grading.requeue_stale(session, DEADLINE, 3, enqueued, pending)
     assert report.requeued == [] and enqueued == []
     assert fresh(session, submission).attempts == 1
     # Another attempt's job, or none at all, does not count: the job is lost.
-    report = grading.reap(session, DEADLINE, 3, enqueued, {grading_job_id(submission.id, 2)})
+    report = grading.requeue_stale(
+        session, DEADLINE, 3, enqueued, {grading_job_id(submission.id, 2)}
+    )
     assert report.requeued == [submission.id] and enqueued == [(submission.id, 2)]
 
 
@@ -243,5 +245,7 @@ def test_a_running_submission_past_the_deadline_is_reaped_even_if_its_job_is_kno
     assert grading.claim(session, submission.id) is not None
     age(session, submission, 120)
     enqueued = Enqueued()
-    report = grading.reap(session, DEADLINE, 3, enqueued, {grading_job_id(submission.id, 1)})
+    report = grading.requeue_stale(
+        session, DEADLINE, 3, enqueued, {grading_job_id(submission.id, 1)}
+    )
     assert report.requeued == [submission.id] and enqueued == [(submission.id, 2)]

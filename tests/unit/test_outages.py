@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from redis.exceptions import ConnectionError as RedisConnectionError
 
-import worker.jobs
-from grader.processes import Respawn, wait_for_redis
+import grader.jobs
+from grader.worker_pool import Respawn, wait_for_redis
 from worker.result import GradeResult, Verdict
 from worker.sandbox.runtime import wait_for_daemon
 
@@ -86,8 +86,8 @@ def test_a_verdict_reached_while_the_daemon_went_away_is_ours(
     daemon_up: bool,
     expected: Verdict,
 ) -> None:
-    monkeypatch.setattr(worker.jobs, "daemon_answers", lambda _: daemon_up)
-    judged = worker.jobs._unless_docker_went_away(None, result(verdict, score))
+    monkeypatch.setattr(grader.jobs, "daemon_answers", lambda _: daemon_up)
+    judged = grader.jobs._unless_docker_went_away(None, result(verdict, score))
     assert judged.verdict is expected
     if expected is Verdict.INTERNAL_ERROR:
         assert judged.error is not None and "went away" in judged.error
@@ -96,9 +96,9 @@ def test_a_verdict_reached_while_the_daemon_went_away_is_ours(
 
 def test_a_job_waits_for_the_daemon_before_claiming(monkeypatch: pytest.MonkeyPatch) -> None:
     waited: list[float] = []
-    monkeypatch.setattr(worker.jobs, "daemon_answers", lambda _: False)
+    monkeypatch.setattr(grader.jobs, "daemon_answers", lambda _: False)
     monkeypatch.setattr(
-        worker.jobs, "wait_for_daemon", lambda _, timeout: waited.append(timeout) or True
+        grader.jobs, "wait_for_daemon", lambda _, timeout: waited.append(timeout) or True
     )
-    worker.jobs._wait_for_docker(None)
-    assert waited == [worker.jobs.DOCKER_WAIT_SECONDS]
+    grader.jobs._wait_for_docker(None)
+    assert waited == [grader.jobs.DOCKER_WAIT_SECONDS]

@@ -10,9 +10,17 @@ import pytest
 from redis import Redis
 from redis.exceptions import ConnectionError as RedisConnectionError
 from rq import Queue
+from rq.job import Job
 from rq.registry import StartedJobRegistry
 
-from grader.queue import RedisClient, enqueue_grading, grading_job_id, pending_jobs
+from grader.queue import (
+    JOB_FUNCTION,
+    RedisClient,
+    enqueue_grading,
+    grading_job_id,
+    pending_jobs,
+    upgrade_legacy_jobs,
+)
 
 URL = "redis://127.0.0.1:6379/15"
 #: Submission ids no other user of db 15 is likely to use at the same moment.
@@ -49,3 +57,16 @@ def test_pending_jobs_sees_waiting_dequeued_and_running_jobs_only(queue: Queue) 
         redis.lrem(queue.key, 0, grading_job_id(submission_id, 1))
         redis.zadd(started.key, {f"{grading_job_id(submission_id, 1)}:exec-1": expires})
     assert pending_jobs(queue) == {grading_job_id(i, 1) for i in (waiting, taken, running)}
+
+
+def test_jobs_queued_under_the_old_job_path_are_reenqueued_under_the_new_one(queue: Queue) -> None:
+    old, current = IDS[0], IDS[1]
+    queue.enqueue_call(
+        "worker.jobs.grade_submission", args=(old,), job_id=grading_job_id(old, 1), result_ttl=0
+    )
+    enqueue_grading(queue, current, 1)
+    assert upgrade_legacy_jobs(queue) == 1
+    assert set(queue.get_job_ids()) == {grading_job_id(old, 1), grading_job_id(current, 1)}
+    moved = Job.fetch(grading_job_id(old, 1), connection=queue.connection)
+    assert (moved.func_name, moved.args) == (JOB_FUNCTION, (old,))
+    assert upgrade_legacy_jobs(queue) == 0

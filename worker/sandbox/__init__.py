@@ -1,22 +1,26 @@
 """The sandbox engine: build the image, grade a submission in hardened containers."""
 
-from worker.sandbox.engine import Sandbox, Slot, internal_error
+from worker.sandbox.engine import FreshSlots, Sandbox, SlotFactory, SlotSource, internal_error
 from worker.sandbox.errors import DockerUnavailable, ImageBuildError, ImageMissing, SandboxError
 from worker.sandbox.image import build_image, image_tag
-from worker.sandbox.limits import Limits
-from worker.sandbox.runtime import connect, reap
+from worker.sandbox.pool import SlotPool
+from worker.sandbox.runtime import connect, sweep
+from worker.sandbox.slot import Slot
 
 __all__ = [
     "DockerUnavailable",
+    "FreshSlots",
     "ImageBuildError",
     "ImageMissing",
-    "Limits",
     "Sandbox",
     "SandboxError",
     "Slot",
+    "SlotFactory",
+    "SlotPool",
+    "SlotSource",
     "build_image",
     "connect",
     "image_tag",
     "internal_error",
-    "reap",
+    "sweep",
 ]

@@ -2,9 +2,8 @@
 
 Each slot still serves exactly one submission and is destroyed after it: the pool only moves
 container start-up and imports out of the candidate's wait. It refills in the background,
-holds slots of one image at a time (a new image drains it), recycles slots older than
-`max_idle_seconds` and removes everything on `close()`. Leftovers of a dead process are
-labelled like any sandbox and reaped at start-up.
+recycles slots older than `max_idle_seconds` and removes everything on `close()`. Leftovers of
+a dead process are labelled like any sandbox and swept at start-up.
 """
 
 from __future__ import annotations
@@ -14,12 +13,13 @@ import queue
 import threading
 import time
 from collections import deque
+from collections.abc import Callable
 
-import docker
 import docker.errors
+from tenacity import RetryCallState, Retrying, retry_if_exception_type, wait_exponential
 
-from worker.sandbox.engine import Sandbox, Slot
 from worker.sandbox.errors import SandboxError
+from worker.sandbox.slot import Slot
 
 log = logging.getLogger(__name__)
 
@@ -27,10 +27,15 @@ log = logging.getLogger(__name__)
 #: warm again within seconds of the daemon's return.
 MAX_BACKOFF_SECONDS = 5.0
 
+StartSlot = Callable[[bool], Slot]
+"""start(background) -> a new slot (see `engine.SlotFactory`)."""
+
 
 class SlotPool:
-    def __init__(self, sandbox: Sandbox, size: int, max_idle_seconds: float = 600.0) -> None:
-        self.sandbox = sandbox
+    """Keeps `size` warm slots; a `SlotSource` for `Sandbox.use_slots`."""
+
+    def __init__(self, start: StartSlot, size: int, max_idle_seconds: float = 600.0) -> None:
+        self.start = start
         self.size = size
         self.max_idle_seconds = max_idle_seconds
         self._ready: deque[Slot] = deque()
@@ -43,7 +48,6 @@ class SlotPool:
             target=self._destroy_used, daemon=True, name="slot-destroyer"
         )
         self._destroyer.start()
-        sandbox.pool = self
         if size > 0:
             self._thread = threading.Thread(target=self._refill, daemon=True, name="slot-pool")
             self._thread.start()
@@ -53,15 +57,15 @@ class SlotPool:
         with self._lock:
             slot = self._ready.popleft() if self._ready else None
         self._wake.set()
-        if slot is not None and slot.image == self.sandbox.image and slot.alive:
+        if slot is not None and slot.alive:
             return slot
         if slot is not None:
             slot.destroy()
-        return self.sandbox.new_slot()  # never acquire_slot(): that would come back here
+        return self.start(False)
 
-    def discard(self, slot: Slot) -> None:
+    def release(self, slot: Slot) -> None:
         """Destroy a used slot in the background: a result need not wait for the clean-up
-        (~0.1 s). `close()` waits until every discarded slot is gone."""
+        (~0.1 s). `close()` waits until every released slot is gone."""
         if self._closed.is_set():
             slot.destroy()
         else:
@@ -76,12 +80,8 @@ class SlotPool:
         with self._lock:
             return len(self._ready)
 
-    def use_image(self, image: str) -> None:
-        """Switch to a new sandbox image: waiting slots of the old one are destroyed."""
-        self.sandbox.image = image
-        self.drain()
-
     def drain(self) -> None:
+        """Destroy the waiting slots (e.g. after a daemon restart killed them)."""
         with self._lock:
             slots, self._ready = list(self._ready), deque()
         for slot in slots:
@@ -89,8 +89,6 @@ class SlotPool:
         self._wake.set()
 
     def close(self) -> None:
-        if self.sandbox.pool is self:
-            self.sandbox.pool = None
         self._closed.set()
         self._wake.set()
         if self._thread is not None:
@@ -100,31 +98,48 @@ class SlotPool:
         self._destroyer.join(timeout=60)
 
     def _refill(self) -> None:
-        backoff = 0.5
         while not self._closed.is_set():
             self._recycle_stale()
             if self.ready >= self.size:
                 self._wake.wait(timeout=5.0)
                 self._wake.clear()
                 continue
-            try:
-                slot = self.sandbox.new_slot(background=True)
-            except (docker.errors.DockerException, OSError, SandboxError) as exc:
-                log.warning("could not start a pooled sandbox slot: %s", exc)
-                self._closed.wait(backoff)
-                backoff = min(backoff * 2, MAX_BACKOFF_SECONDS)
+            slot = self._start_slot()
+            if slot is None:
                 continue
             if not slot.wait_warm(timeout=60.0):
                 log.warning("a pooled sandbox slot did not warm up in 60 s; replacing it")
                 slot.destroy()
                 continue
-            backoff = 0.5
             with self._lock:
-                keep = not self._closed.is_set() and slot.image == self.sandbox.image
+                keep = not self._closed.is_set()
                 if keep:
                     self._ready.append(slot)
             if not keep:
                 slot.destroy()
+
+    def _start_slot(self) -> Slot | None:
+        """A new background slot, retrying with backoff while the daemon fails; None once
+        the pool is closed."""
+
+        def failed(state: RetryCallState) -> None:
+            error = state.outcome.exception() if state.outcome else None
+            log.warning("could not start a pooled sandbox slot: %s", error)
+
+        retrying = Retrying(
+            retry=retry_if_exception_type((docker.errors.DockerException, OSError, SandboxError)),
+            wait=wait_exponential(multiplier=0.5, max=MAX_BACKOFF_SECONDS),
+            stop=lambda state: self._closed.is_set(),
+            sleep=self._pause,
+            before_sleep=failed,
+            retry_error_callback=lambda state: None,
+        )
+        slot: Slot | None = retrying(self.start, True)
+        return slot
+
+    def _pause(self, seconds: float) -> None:
+        """Sleep between retries, cut short by `close()`."""
+        self._closed.wait(seconds)
 
     def _recycle_stale(self) -> None:
         now = time.monotonic()

@@ -1,6 +1,8 @@
-"""The only module that speaks to Docker: hardened containers, their stdio, clean-up.
+"""The low layer over the Docker SDK: hardened containers and volumes, their stdio and state,
+waiting for the daemon, sweeping leftovers.
 
-Everything above it (engine, pool) speaks in terms of submissions, limits and verdicts.
+The layers above (slot, engine, pool) speak in terms of submissions, limits and verdicts;
+`image` builds the image these containers run.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import docker
@@ -20,11 +23,20 @@ import docker.errors
 from docker.models.containers import Container
 from docker.types import LogConfig, Mount, Ulimit
 from docker.utils.socket import frames_iter
+from tenacity import (
+    RetryCallState,
+    Retrying,
+    retry_if_exception_type,
+    retry_if_result,
+    stop_after_attempt,
+    wait_exponential,
+    wait_incrementing,
+)
 
+from worker.limits import MIB, Limits
 from worker.sandbox.errors import DockerUnavailable, ImageMissing, SandboxError
 from worker.sandbox.harness.protocol import APP_DIR, DATA_DIR
 from worker.sandbox.image import image_exists
-from worker.sandbox.limits import MIB, Limits
 
 log = logging.getLogger(__name__)
 
@@ -37,8 +49,8 @@ APP_USER = "1001:1001"
 SUITE_USER = "1002:1002"
 PYTHON = "/opt/venv/bin/python"
 
-#: Grace after a container's deadline before any worker may reap it.
-REAP_GRACE_SECONDS = 60
+#: Grace after a container's deadline before any worker may sweep it away.
+SWEEP_GRACE_SECONDS = 60
 
 
 def connect(base_url: str | None = None, timeout: int = 60) -> docker.DockerClient:
@@ -89,19 +101,30 @@ def wait_for_daemon(
 ) -> bool:
     """Wait until the daemon answers, at most `timeout` seconds, polling with backoff (0.5 s,
     doubling to 10 s) and logging while it waits. True once it answers; False if it never did."""
-    if answers(base_url):
-        return True
     started = clock()
-    delay = 0.5
-    log.warning("the Docker daemon does not answer; waiting up to %g s for it", timeout)
-    while clock() - started < timeout:
-        sleep(min(delay, max(0.0, timeout - (clock() - started))))
-        if answers(base_url):
-            log.warning("the Docker daemon answers again after %.1f s", clock() - started)
-            return True
-        delay = min(delay * 2, 10.0)
-        log.warning("still no Docker daemon after %.0f s", clock() - started)
-    return False
+    backoff = wait_exponential(multiplier=0.5, max=10)
+
+    def left() -> float:
+        return max(0.0, timeout - (clock() - started))
+
+    def waiting(state: RetryCallState) -> None:
+        if state.attempt_number == 1:
+            log.warning("the Docker daemon does not answer; waiting up to %g s for it", timeout)
+        else:
+            log.warning("still no Docker daemon after %.0f s", clock() - started)
+
+    retrying = Retrying(
+        retry=retry_if_result(lambda answered: not answered),
+        wait=lambda state: min(backoff(state), left()),
+        stop=lambda state: left() <= 0,
+        sleep=sleep,
+        before_sleep=waiting,
+        retry_error_callback=lambda state: False,
+    )
+    answered = bool(retrying(answers, base_url))
+    if answered and clock() > started:
+        log.warning("the Docker daemon answers again after %.1f s", clock() - started)
+    return answered
 
 
 def remove_exited_own(client: docker.DockerClient) -> int:
@@ -327,10 +350,25 @@ def update_resources(container: Container, memory_mb: int, foreground: bool) -> 
     give a pooled container its normal CPU weight now that its submission has arrived.
 
     The memory is sent even when unchanged: crun (1.8, cgroup v1) fails any update without it.
+    A container that has already stopped (the candidate's app exited at once, the suite ended)
+    needs no update: its end reaches the grading as an event of its own.
     """
     memory = f"{memory_mb}m"
     cpu_shares = NORMAL_CPU_SHARES if foreground else None
-    container.update(mem_limit=memory, memswap_limit=memory, cpu_shares=cpu_shares)
+    try:
+        container.update(mem_limit=memory, memswap_limit=memory, cpu_shares=cpu_shares)
+    except docker.errors.NotFound:
+        return
+    except docker.errors.APIError as exc:
+        if not _stopped(container, exc):
+            raise
+
+
+def _stopped(container: Container, exc: docker.errors.APIError) -> bool:
+    """The API refused because the container is not running (any more)."""
+    if "stopped" in str(exc) or "not running" in str(exc):
+        return True
+    return not container_state(container).running
 
 
 def remove_container(container: Container | None) -> None:
@@ -346,26 +384,47 @@ def remove_container(container: Container | None) -> None:
             raise
 
 
+#: A volume stays "in use" for a moment after its containers are removed.
+_volume_busy = Retrying(
+    retry=retry_if_exception_type(docker.errors.APIError),
+    wait=wait_incrementing(start=0.1, increment=0.1),
+    stop=stop_after_attempt(6),
+    reraise=True,
+)
+
+
 def remove_volume(client: docker.DockerClient, name: str | None) -> None:
     if name is None:
         return
-    for attempt in range(5):
-        try:
+
+    def remove() -> None:
+        with contextlib.suppress(docker.errors.NotFound):
             client.volumes.get(name).remove(force=True)
-            return
-        except docker.errors.NotFound:
-            return
-        except docker.errors.APIError:
-            # A volume stays "in use" for a moment after its containers are removed.
-            time.sleep(0.1 * (attempt + 1))
-    client.volumes.get(name).remove(force=True)
+
+    _volume_busy(remove)
 
 
-def exit_state(container: Container) -> tuple[int, bool]:
-    """(exit code, killed by the kernel's OOM killer) of a stopped container."""
-    container.reload()
+@dataclass(frozen=True)
+class ContainerState:
+    running: bool
+    exit_code: int
+    oom: bool
+    """Killed by the kernel's OOM killer."""
+
+
+def container_state(container: Container) -> ContainerState:
+    """Whether it runs and, once stopped, how it ended. A container that is gone (removed
+    under us) reads as stopped with exit code -1."""
+    try:
+        container.reload()
+    except docker.errors.NotFound:
+        return ContainerState(running=False, exit_code=-1, oom=False)
     state = container.attrs["State"]
-    return int(state.get("ExitCode", -1)), bool(state.get("OOMKilled", False))
+    return ContainerState(
+        running=bool(state.get("Running")),
+        exit_code=int(state.get("ExitCode", -1)),
+        oom=bool(state.get("OOMKilled", False)),
+    )
 
 
 def owner_is_dead(labels: dict[str, str]) -> bool:
@@ -390,12 +449,12 @@ def _is_stale(labels: dict[str, str], now: float) -> bool:
     if owner_is_dead(labels):
         return True
     try:
-        return now > float(labels.get(LABEL_DEADLINE, "0")) + REAP_GRACE_SECONDS
+        return now > float(labels.get(LABEL_DEADLINE, "0")) + SWEEP_GRACE_SECONDS
     except ValueError:
         return True
 
 
-def reap(client: docker.DockerClient, everything: bool = False) -> int:
+def sweep(client: docker.DockerClient, everything: bool = False) -> int:
     """Remove sandbox containers and volumes left behind by dead or overdue gradings.
 
     With `everything`, remove all of them (only when no grading can be running).

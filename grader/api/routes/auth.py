@@ -22,8 +22,7 @@ def login(
     session: SessionDep,
     settings: SettingsDep,
 ) -> Token:
-    # No username holds a NUL, and PostgreSQL cannot even compare one (it was a 500).
-    user = None if "\x00" in form.username else authenticate(session, form.username, form.password)
+    user = authenticate(session, form.username, form.password)
     if user is None:
         raise HTTPException(
             status.HTTP_401_UNAUTHORIZED,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, UploadFile, status
-from sqlalchemy import select
 
 from grader.api.deps import AdminUser, CurrentPrincipal, RedisDep, SessionDep, SettingsDep, Slug
 from grader.api.schemas import (
@@ -13,7 +12,7 @@ from grader.api.schemas import (
     SubmissionOut,
     error_responses,
 )
-from grader.db.models import ChallengeStatus, ChallengeVersion
+from grader.db.models import ChallengeStatus
 from grader.queue import enqueue_grading, enqueue_validation, grading_queue
 from grader.services import challenges, submissions, uploads
 
@@ -35,16 +34,12 @@ def read_challenge(slug: Slug, principal: CurrentPrincipal, session: SessionDep)
 @router.post("/{slug}/archive", responses=error_responses(403, 404))
 def archive_challenge(slug: Slug, _: AdminUser, session: SessionDep) -> ChallengeSummary:
     """Stop taking submissions; existing ones keep their results."""
-    challenge = challenges.set_status(session, slug, ChallengeStatus.ARCHIVED)
-    session.commit()
-    return ChallengeSummary.of(challenge)
+    return ChallengeSummary.of(challenges.set_status(session, slug, ChallengeStatus.ARCHIVED))
 
 
 @router.post("/{slug}/restore", responses=error_responses(403, 404))
 def restore_challenge(slug: Slug, _: AdminUser, session: SessionDep) -> ChallengeSummary:
-    challenge = challenges.set_status(session, slug, ChallengeStatus.ACTIVE)
-    session.commit()
-    return ChallengeSummary.of(challenge)
+    return ChallengeSummary.of(challenges.set_status(session, slug, ChallengeStatus.ACTIVE))
 
 
 @router.post(
@@ -78,15 +73,9 @@ def upload_challenge(
     version = uploads.add_pending_version(
         session, spec, lambda version_id: enqueue_validation(queue, version_id)
     )
-    return ChallengeVersionOut.of(spec.slug, version)
+    return ChallengeVersionOut.model_validate(version)
 
 
 @router.get("/{slug}/versions", responses=error_responses(403, 404))
 def list_versions(slug: Slug, _: AdminUser, session: SessionDep) -> list[ChallengeVersionOut]:
-    challenge = challenges.get_challenge(session, slug, include_archived=True, pending=True)
-    versions = session.scalars(
-        select(ChallengeVersion)
-        .where(ChallengeVersion.challenge_id == challenge.id)
-        .order_by(ChallengeVersion.number)
-    )
-    return [ChallengeVersionOut.of(slug, v) for v in versions]
+    return [ChallengeVersionOut.model_validate(v) for v in challenges.list_versions(session, slug)]

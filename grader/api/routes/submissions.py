@@ -6,7 +6,7 @@ import time
 from typing import Annotated
 
 from fastapi import APIRouter, File, Form, Query, Response, UploadFile, status
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
 
 from grader.api.deps import (
@@ -14,10 +14,12 @@ from grader.api.deps import (
     AdminUser,
     BodyLimit,
     CurrentPrincipal,
+    LimiterDep,
     Principal,
     RedisDep,
     RowId,
     SessionDep,
+    SessionsDep,
     SettingsDep,
 )
 from grader.api.schemas import (
@@ -30,11 +32,11 @@ from grader.api.schemas import (
 )
 from grader.config import Settings
 from grader.db.models import SubmissionStatus
-from grader.db.session import get_sessionmaker
 from grader.errors import InvalidSubmission
 from grader.queue import RedisClient, enqueue_grading, grading_queue
-from grader.services import callbacks, notifications, ratelimit
+from grader.services import callbacks, notifications
 from grader.services import submissions as service
+from grader.services.ratelimit import SubmissionLimiter
 from grader.services.submissions import SubmissionFilter, SubmissionRules, Submitter
 
 router = APIRouter(prefix="/submissions", tags=["submissions"], responses=error_responses(401))
@@ -57,10 +59,11 @@ def create_submission(
     principal: CurrentPrincipal,
     session: SessionDep,
     redis: RedisDep,
+    limiter: LimiterDep,
     settings: SettingsDep,
     response: Response,
 ) -> SubmissionOut:
-    return _accept(body, principal, session, redis, settings, response, dict(body.files))
+    return _accept(body, principal, session, redis, limiter, settings, response, dict(body.files))
 
 
 @router.post(
@@ -80,6 +83,7 @@ def upload_submission(
     principal: CurrentPrincipal,
     session: SessionDep,
     redis: RedisDep,
+    limiter: LimiterDep,
     settings: SettingsDep,
     response: Response,
     callback_url: Annotated[str | None, Form(pattern=NO_NUL)] = None,
@@ -94,7 +98,7 @@ def upload_submission(
         except UnicodeDecodeError as exc:
             raise InvalidSubmission(f"{name}: the content is not UTF-8 text") from exc
     body = SubmissionCreate(challenge=challenge, files=texts, callback_url=callback_url)
-    return _accept(body, principal, session, redis, settings, response, texts)
+    return _accept(body, principal, session, redis, limiter, settings, response, texts)
 
 
 def _accept(
@@ -102,11 +106,12 @@ def _accept(
     principal: Principal,
     session: Session,
     redis: RedisClient,
+    limiter: SubmissionLimiter,
     settings: Settings,
     response: Response,
     files: dict[str, str],
 ) -> SubmissionOut:
-    ratelimit.hit(redis, principal.rate_subject, settings.rate_limit_per_minute)
+    limiter.hit(principal.rate_subject, settings.rate_limit_per_minute)
     callback_url = None
     if body.callback_url is not None:
         if settings.callback_secret is None:
@@ -153,25 +158,29 @@ def list_submissions(
 async def read_submission(
     submission_id: RowId,
     principal: CurrentPrincipal,
+    sessions: SessionsDep,
     settings: SettingsDep,
     wait: Annotated[float, Query(ge=0, description="Seconds to wait for a final status.")] = 0,
 ) -> SubmissionDetail:
     """With `wait`, hold the request until the grading ends or `wait` seconds pass (capped)."""
     seconds = min(wait, settings.max_wait_seconds)
     if seconds <= 0:
-        return await run_in_threadpool(_load, settings, submission_id, principal.submitter)
+        return await run_in_threadpool(_load, sessions, submission_id, principal.submitter)
     deadline = time.monotonic() + seconds
     # Subscribed before the first read: a change between the two cannot be missed.
     async with notifications.changes(settings.redis_url, submission_id) as changed:
         while True:
-            detail = await run_in_threadpool(_load, settings, submission_id, principal.submitter)
+            detail = await run_in_threadpool(_load, sessions, submission_id, principal.submitter)
             if detail.status.terminal or time.monotonic() >= deadline:
                 return detail
             await changed(deadline - time.monotonic())
 
 
-def _load(settings: Settings, submission_id: int, reader: Submitter) -> SubmissionDetail:
-    with get_sessionmaker(settings.database_url)() as session:
+def _load(
+    sessions: sessionmaker[Session], submission_id: int, reader: Submitter
+) -> SubmissionDetail:
+    """One short session per read: a long-poll holds no connection while it waits."""
+    with sessions() as session:
         submission = service.get_submission(session, submission_id, reader)
         return SubmissionDetail.of(submission, reader.sees_all)
 

@@ -1,5 +1,5 @@
-from worker.sandbox.engine import OutputCapture
 from worker.sandbox.harness.protocol import APP_ERROR_MARKER
+from worker.sandbox.slot import OutputCapture
 
 
 def test_keeps_the_head_and_marks_what_was_dropped() -> None:

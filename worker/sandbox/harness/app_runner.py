@@ -1,7 +1,7 @@
 """Serve the candidate's app on 127.0.0.1:8000 inside the app container.
 
 Started before the submission is known (heavy imports done while waiting), it reads one
-message `{"files": {...}, "env": {...}}` from stdin, writes the files to /app, imports
+`AppInput` message from stdin, writes the files to /app, imports
 `main.app` and runs uvicorn. Everything here runs as the candidate's uid: nothing in this
 process is trusted by the grader, it only serves the candidate's own HTTP responses.
 """
@@ -14,6 +14,7 @@ import sys
 import traceback
 from pathlib import Path, PurePosixPath
 from types import TracebackType
+from typing import NoReturn
 
 # Imported before the submission arrives so that a warm container pays for them only once.
 import fastapi  # noqa: F401
@@ -27,13 +28,14 @@ from .protocol import (
     APP_HOST,
     APP_PORT,
     EXIT_APP_LOAD_FAILED,
+    AppInput,
     read_message,
 )
 
 BASE_ENV = {"PATH": "/opt/venv/bin:/usr/bin:/bin", "HOME": "/tmp", "LANG": "C.UTF-8"}
 
 
-def fail(reason: str) -> None:
+def fail(reason: str) -> NoReturn:
     sys.stdout.flush()
     sys.stderr.write(f"\n{APP_ERROR_MARKER}{reason}\n")
     sys.stderr.flush()
@@ -97,10 +99,12 @@ def load_app(files: dict[str, str], env: dict[str, str]) -> object:
 
 def main() -> None:
     message = read_message(sys.stdin.buffer)
+    if not isinstance(message, AppInput):
+        fail(f"the grader sent {message.name!r} instead of the submission")
     # Nothing more comes on stdin: hand the candidate an empty one.
     devnull = os.open(os.devnull, os.O_RDONLY)
     os.dup2(devnull, 0)
-    app = load_app(dict(message["files"]), dict(message.get("env", {})))
+    app = load_app(dict(message.files), dict(message.env))
     config = uvicorn.Config(
         app,  # type: ignore[arg-type]
         host=APP_HOST,

@@ -26,7 +26,22 @@ import pytest
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
 from .client import AppClient, ResponseTooLarge
-from .protocol import APP_HOST, APP_PORT, DATA_DIR, read_message, write_message
+from .protocol import (
+    APP_HOST,
+    APP_NOT_LISTENING,
+    APP_PORT,
+    DATA_DIR,
+    AppReady,
+    Collected,
+    CollectedTest,
+    Fatal,
+    Message,
+    Restarted,
+    RestartRequest,
+    TestReport,
+    read_message,
+    write_message,
+)
 
 MESSAGE_LIMIT = 1500
 TRAIL_LENGTH = 4
@@ -44,7 +59,7 @@ class Channel:
     startup_timeout: float
     trail: deque[str] = field(default_factory=lambda: deque(maxlen=TRAIL_LENGTH))
 
-    def emit(self, message: dict[str, Any]) -> None:
+    def emit(self, message: Message) -> None:
         write_message(self.events, message)
 
 
@@ -71,6 +86,7 @@ def wait_for_app(timeout: float) -> bool:
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "points(n): points the test is worth (default 1)")
+    config.addinivalue_line("markers", "rule(*ids): the prompt's rules the test checks")
 
 
 @pytest.fixture
@@ -84,10 +100,10 @@ def client() -> Iterator[AppClient]:
 def restart_app() -> Callable[[], None]:
     def restart() -> None:
         chan = channel()
-        chan.emit({"event": "restart"})
+        chan.emit(RestartRequest())
         reply = read_message(chan.commands)
-        if reply.get("event") != "restarted":
-            raise RuntimeError(f"the app could not be restarted: {reply.get('error', reply)}")
+        if not isinstance(reply, Restarted):
+            raise RuntimeError(f"the app could not be restarted: {reply}")
         if not wait_for_app(chan.startup_timeout):
             raise RuntimeError("the app did not come back after a restart")
         chan.trail.append("(app restarted)")
@@ -178,36 +194,33 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
 
 def pytest_runtest_logfinish(nodeid: str, location: tuple[str, int | None, str]) -> None:
     state = _outcomes.get(nodeid, _Outcome(outcome="error", message="the test did not run"))
-    channel().emit(
-        {
-            "event": "test",
-            "name": nodeid,
-            "outcome": state.outcome,
-            "max_points": _points.get(nodeid, 1),
-            "message": state.message,
-        }
-    )
+    channel().emit(TestReport(nodeid, state.outcome, _points.get(nodeid, 1), state.message))
 
 
 _points: dict[str, int] = {}
+_rules: dict[str, tuple[str, ...]] = {}
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         marker = item.get_closest_marker("points")
         _points[item.nodeid] = int(marker.args[0]) if marker and marker.args else 1
+        _rules[item.nodeid] = tuple(
+            str(rule) for mark in item.iter_markers("rule") for rule in mark.args
+        )
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
     """Report the tests, then hold the run until the app listens."""
     chan = channel()
     chan.emit(
-        {
-            "event": "collected",
-            "tests": [{"name": i.nodeid, "max_points": _points[i.nodeid]} for i in session.items],
-        }
+        Collected(
+            tuple(
+                CollectedTest(i.nodeid, _points[i.nodeid], _rules[i.nodeid]) for i in session.items
+            )
+        )
     )
     if not wait_for_app(chan.startup_timeout):
-        chan.emit({"event": "fatal", "error": "app_not_listening"})
+        chan.emit(Fatal(APP_NOT_LISTENING))
         pytest.exit("the app is not listening", returncode=3)
-    chan.emit({"event": "app_ready"})
+    chan.emit(AppReady())

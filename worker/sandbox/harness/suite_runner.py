@@ -4,8 +4,7 @@ The suite container owns the network namespace the app container joins, so the s
 the app on 127.0.0.1 while the candidate's code never sees this container's files or
 processes. Its stdout carries only the events below; pytest's own output goes to stderr.
 
-Events: ready (imports done, waiting for the suite), collected, app_ready (the plugin waits
-for the app after collection), test (one per test), restart (answered on stdin), done, fatal.
+The messages, in order, are declared in `protocol`.
 """
 
 from __future__ import annotations
@@ -19,7 +18,7 @@ import httpx  # noqa: F401
 import pytest
 
 from . import plugin
-from .protocol import SUITE_DIR, read_message, write_message
+from .protocol import SUITE_DIR, Done, Fatal, Ready, SuiteInput, read_message, write_message
 
 
 def write_suite(files: dict[str, str], root: Path) -> None:
@@ -39,18 +38,20 @@ def main() -> int:
     # Anything else printed (pytest's report included) goes to stderr.
     os.dup2(2, 1)
     sys.stdout = sys.stderr
-    write_message(events, {"event": "ready"})  # imports done: a pool may count this slot
+    write_message(events, Ready())  # imports done: a pool may count this slot
     try:
         message = read_message(commands)
+        if not isinstance(message, SuiteInput):
+            raise ValueError(f"expected the suite, got {message.name!r}")
         root = Path(SUITE_DIR)
-        write_suite(dict(message["tests"]), root)
+        write_suite(message.tests, root)
         plugin.CHANNEL = plugin.Channel(
             events=events,
             commands=commands,
-            env=dict(message.get("env", {})),
-            request_timeout=float(message["request_timeout"]),
-            response_limit=int(message["response_limit"]),
-            startup_timeout=float(message["startup_timeout"]),
+            env=dict(message.env),
+            request_timeout=message.request_timeout,
+            response_limit=message.response_limit,
+            startup_timeout=message.startup_timeout,
         )
         # No third-party plugins (anyio's ships one): scanning entry points costs ~130 ms.
         os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
@@ -71,9 +72,9 @@ def main() -> int:
             ]
         )
     except Exception as exc:  # report any harness failure as the grader's own fault
-        write_message(events, {"event": "fatal", "error": f"{type(exc).__name__}: {exc}"})
+        write_message(events, Fatal(f"{type(exc).__name__}: {exc}"))
         return 0
-    write_message(events, {"event": "done", "exit_code": int(code)})
+    write_message(events, Done(int(code)))
     return 0
 
 

@@ -1,36 +1,32 @@
-"""Long-running processes: the rq worker pool with its reaper, and `grader up`'s supervisor."""
+"""The rq worker pool: worker processes (respawned with backoff when they exit), the reaper
+that re-enqueues lost gradings, and the sweep that removes dead gradings' containers."""
 
 from __future__ import annotations
 
 import logging
 import multiprocessing
 import os
-import shutil
 import signal
-import socket
-import subprocess
-import sys
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from multiprocessing.process import BaseProcess
-from pathlib import Path
-from types import FrameType
 
 import docker
 from redis import Redis
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 from rq import SimpleWorker, Worker
+from tenacity import RetryCallState, Retrying, retry_if_exception_type, wait_exponential
 
 from grader.config import Settings, get_settings
-from grader.queue import RedisClient, grading_queue
+from grader.engine import close_process_sandbox
+from grader.queue import RedisClient, grading_queue, upgrade_legacy_jobs
 from grader.services.reaper import reap_once, run_reaper
-from worker.sandbox import connect, reap
+from grader.supervisor import StopFlag
+from worker.sandbox import connect, sweep
 
 log = logging.getLogger(__name__)
-
-STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 
 def _work() -> None:
@@ -57,12 +53,10 @@ def _work() -> None:
         Worker(queues, connection=redis).work(with_scheduler=False, logging_level="INFO")
         return
     # A forked work-horse per job would throw a warm pool away after every job: run jobs here.
-    from worker.jobs import close_sandbox
-
     try:
         SimpleWorker(queues, connection=redis).work(with_scheduler=False, logging_level="INFO")
     finally:
-        close_sandbox()
+        close_process_sandbox()
 
 
 def wait_for_redis(
@@ -70,20 +64,22 @@ def wait_for_redis(
 ) -> None:
     """Block until Redis answers a ping, retrying with backoff and logging (no bound: a worker
     has nothing to do without Redis; its parent stops it as usual meanwhile)."""
-    delay = 0.5
-    waited = 0.0
-    while True:
-        try:
-            redis.ping()
-        except (RedisConnectionError, RedisTimeoutError, OSError) as exc:
-            log.warning("Redis does not answer (%s); retrying in %g s", exc, delay)
-            sleep(delay)
-            waited += delay
-            delay = min(delay * 2, max_delay)
-            continue
-        if waited:
-            log.warning("Redis answers again after about %.0f s", waited)
-        return
+    started = time.monotonic()
+
+    def waiting(state: RetryCallState) -> None:
+        error = state.outcome.exception() if state.outcome else None
+        delay = state.next_action.sleep if state.next_action else 0
+        log.warning("Redis does not answer (%s); retrying in %g s", error, delay)
+
+    Retrying(
+        retry=retry_if_exception_type((RedisConnectionError, RedisTimeoutError, OSError)),
+        wait=wait_exponential(multiplier=0.5, max=max_delay),
+        sleep=sleep,
+        before_sleep=waiting,
+        reraise=True,
+    )(redis.ping)
+    if time.monotonic() - started > 1:
+        log.warning("Redis answers again after about %.0f s", time.monotonic() - started)
 
 
 class Respawn:
@@ -116,12 +112,13 @@ def run_worker_pool(settings: Settings, count: int) -> None:
     sandbox containers of any worker that died are removed.
     """
     client = connect(settings.docker_url)
-    removed = reap(client)
+    removed = sweep(client)
     if removed:
         log.warning("removed %s stale sandbox container(s)", removed)
     redis = Redis.from_url(settings.redis_url)
     redis.ping()
-    stopping = _StopFlag()
+    upgrade_legacy_jobs(grading_queue(redis, settings.job_timeout_seconds))
+    stopping = StopFlag()
     stop = threading.Event()  # for the reaper thread; set by this thread, never by a handler
     reap_once(settings, redis)
     reaper = threading.Thread(target=run_reaper, args=(settings, redis, stop), daemon=True)
@@ -164,7 +161,7 @@ def run_worker_pool(settings: Settings, count: int) -> None:
                 log.warning("%s did not stop in time; killing it", process.name)
                 process.kill()
                 process.join()
-        reap(client)  # containers of horses that did not end cleanly
+        sweep(client)  # containers of horses that did not end cleanly
 
 
 #: How often the pool's parent removes sandbox containers of dead gradings while it runs.
@@ -176,104 +173,9 @@ def _sweep_sandboxes(client: docker.DockerClient, stop: threading.Event) -> None
     while the Docker daemon was away) now and then, not only at start-up and shutdown."""
     while not stop.wait(SWEEP_SECONDS):
         try:
-            removed = reap(client)
+            removed = sweep(client)
         except Exception as exc:  # the daemon is away: next time
             log.warning("could not sweep sandbox containers: %s", exc)
             continue
         if removed:
             log.warning("removed %s sandbox container(s) of dead gradings", removed)
-
-
-class _StopFlag:
-    """True once SIGINT or SIGTERM arrived. A plain flag: a handler that takes a lock (as
-    `threading.Event.set` does) can deadlock against the thread it interrupted."""
-
-    def __init__(self) -> None:
-        self.raised = False
-        for sig in STOP_SIGNALS:
-            signal.signal(sig, self._on_signal)
-
-    def _on_signal(self, signum: int, _: FrameType | None) -> None:
-        self.raised = True
-
-    def __bool__(self) -> bool:
-        return self.raised
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def start_redis(data_dir: Path, port: int | None = None) -> tuple[subprocess.Popen[bytes], str]:
-    """A private, non-persistent redis-server on `port` of loopback (default: a free one)."""
-    binary = shutil.which("redis-server")
-    if binary is None:
-        raise RuntimeError(
-            "redis-server not found: install it (apt-get install redis-server) or set "
-            "GRADER_REDIS_URL to a running Redis"
-        )
-    port = port or free_port()
-    data_dir.mkdir(parents=True, exist_ok=True)
-    # Its own session: a Ctrl-C must not stop Redis before the workers have shut down.
-    process = subprocess.Popen(
-        [
-            binary,
-            "--port",
-            str(port),
-            "--bind",
-            "127.0.0.1",
-            "--save",
-            "",
-            "--appendonly",
-            "no",
-            "--dir",
-            str(data_dir),
-        ],
-        stdout=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    url = f"redis://127.0.0.1:{port}/0"
-    redis = Redis.from_url(url)
-    for _ in range(100):
-        try:
-            redis.ping()
-            return process, url
-        except Exception:
-            if process.poll() is not None:
-                raise RuntimeError(f"redis-server exited with {process.returncode}") from None
-            time.sleep(0.05)
-    process.terminate()
-    raise RuntimeError("redis-server did not answer within 5 s")
-
-
-def supervise(commands: Sequence[Sequence[str]], env: dict[str, str]) -> int:
-    """Run commands side by side until one exits or SIGINT/SIGTERM; then stop them all."""
-    stopping = _StopFlag()
-    children = [subprocess.Popen(list(cmd), env=env) for cmd in commands]
-    try:
-        while not stopping:
-            if any(child.poll() is not None for child in children):
-                break
-            time.sleep(0.5)
-    finally:
-        terminate(children)
-    return max((child.returncode or 0) for child in children)
-
-
-def terminate(children: Sequence[subprocess.Popen[bytes]], grace: float = 60.0) -> None:
-    for child in children:
-        if child.poll() is None:
-            child.send_signal(signal.SIGTERM)
-    deadline = time.monotonic() + grace
-    for child in children:
-        try:
-            child.wait(max(0.1, deadline - time.monotonic()))
-        except subprocess.TimeoutExpired:
-            child.kill()
-            child.wait()
-
-
-def grader_command(*args: str) -> list[str]:
-    return [sys.executable, "-m", "grader", *args]

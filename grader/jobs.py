@@ -1,5 +1,6 @@
-"""rq job functions. They take ids, load everything from the database, and write results back
-there once (see grader.services.grading for the guards)."""
+"""rq job functions: plain functions of ids. Each loads what it needs from the database, calls the
+sandbox library, and writes the outcome back once (see `grader.services.grading` for the
+guards). Their import paths are in `grader.queue`."""
 
 from __future__ import annotations
 
@@ -8,10 +9,12 @@ import time
 
 import httpx
 from redis import Redis
+from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, wait_exponential
 
-from grader.config import Settings, get_settings
+from grader.config import get_settings
 from grader.db.models import ChallengeVersion, Submission, VersionStatus, utcnow
 from grader.db.session import session_scope
+from grader.engine import pooled_sandbox, process_sandbox
 from grader.queue import enqueue_callback, enqueue_grading, grading_queue
 from grader.services import callbacks, notifications
 from grader.services.challenges import spec_of
@@ -19,46 +22,10 @@ from grader.services.grading import Recorded, claim, record
 from grader.services.uploads import finish_validation
 from grader.services.validation import validate_challenge
 from worker.result import GradeResult, Verdict
-from worker.sandbox import Sandbox, SandboxError, connect, image_tag, internal_error
-from worker.sandbox.pool import SlotPool
+from worker.sandbox import SandboxError, internal_error
 from worker.sandbox.runtime import daemon_answers, remove_exited_own, wait_for_daemon
 
 log = logging.getLogger(__name__)
-
-
-_pooled: tuple[Sandbox, SlotPool] | None = None
-
-
-def configured_sandbox(settings: Settings) -> Sandbox:
-    """The sandbox the settings describe: daemon, image, default limits, OCI runtime."""
-    return Sandbox(
-        connect(settings.docker_url),
-        settings.sandbox_image or image_tag(),
-        settings.sandbox_limits,
-        settings.sandbox_oci_runtime,
-    )
-
-
-def _sandbox() -> Sandbox:
-    """A sandbox for this job. With `warm_slots`, one per process with its warm pool (the
-    worker runs jobs in-process then); otherwise a fresh one, as the job's process is a fork."""
-    global _pooled
-    settings = get_settings()
-    if settings.warm_slots == 0:
-        return configured_sandbox(settings)
-    if _pooled is None:
-        sandbox = configured_sandbox(settings)
-        _pooled = (sandbox, SlotPool(sandbox, settings.warm_slots))
-    return _pooled[0]
-
-
-def close_sandbox() -> None:
-    """Remove this process's warm slots (at worker shutdown)."""
-    global _pooled
-    if _pooled is not None:
-        _pooled[1].close()
-        _pooled = None
-
 
 #: How long a job waits for an absent Docker daemon before it spends an attempt anyway (the
 #: retries then wait again: `max_attempts` of these bound an outage's cost to a submission).
@@ -74,8 +41,9 @@ def _wait_for_docker(docker_url: str | None) -> None:
     if not wait_for_daemon(docker_url, DOCKER_WAIT_SECONDS):
         log.error("no Docker daemon for %g s; grading anyway", DOCKER_WAIT_SECONDS)
         return
-    if _pooled is not None:
-        sandbox, pool = _pooled
+    warm = pooled_sandbox()
+    if warm is not None:
+        sandbox, pool = warm
         pool.drain()
         try:
             remove_exited_own(sandbox.client)
@@ -116,7 +84,8 @@ def grade_submission(submission_id: int) -> str:
         callback_url = submission.callback_url
     started = time.monotonic()
     try:
-        result = _sandbox().grade(spec, files)
+        sandbox, _ = process_sandbox(settings)
+        result = sandbox.grade(spec, files)
     except Exception as exc:  # any failure here is ours, never the candidate's: retry it
         log.exception("grading submission %s failed", submission_id)
         reason = str(exc) if isinstance(exc, SandboxError) else f"{type(exc).__name__}: {exc}"
@@ -155,7 +124,8 @@ def validate_challenge_version(version_id: int) -> str:
             return "skipped: not pending"
         spec = spec_of(version)
     try:
-        report = validate_challenge(_sandbox(), spec)
+        sandbox, _ = process_sandbox(settings)
+        report = validate_challenge(sandbox, spec)
     except Exception as exc:  # the sandbox is down: leave it pending, rq records the failure
         log.exception("validating challenge version %s failed", version_id)
         raise RuntimeError(f"could not validate challenge version {version_id}: {exc}") from exc
@@ -186,20 +156,26 @@ def deliver_callback(submission_id: int) -> str:
             return "skipped: delivered already"
         url, body = submission.callback_url, callbacks.body_of(submission)
     secret = settings.callback_secret.get_secret_value()
-    error = ""
-    for attempt in range(settings.callback_attempts):
-        if attempt:
-            time.sleep(min(2.0**attempt, 60.0))
+
+    def attempt() -> None:
         try:
             callbacks.check_url(url, settings.callback_allow_private)  # DNS may have changed
             callbacks.deliver(url, body, secret)
         except (httpx.HTTPError, callbacks.CallbackRefused) as exc:
-            error = str(exc)
-            log.warning("callback for submission %s failed: %s", submission_id, error)
-            continue
-        with session_scope(settings.database_url) as session:
-            delivered = session.get(Submission, submission_id)
-            assert delivered is not None
-            delivered.callback_delivered_at = utcnow()
-        return "delivered"
-    raise RuntimeError(f"callback for submission {submission_id} not delivered: {error}")
+            log.warning("callback for submission %s failed: %s", submission_id, exc)
+            raise
+
+    try:
+        Retrying(
+            retry=retry_if_exception_type((httpx.HTTPError, callbacks.CallbackRefused)),
+            wait=wait_exponential(multiplier=2, max=60),
+            stop=stop_after_attempt(settings.callback_attempts),
+            reraise=True,
+        )(attempt)
+    except (httpx.HTTPError, callbacks.CallbackRefused) as exc:
+        raise RuntimeError(f"callback for submission {submission_id} not delivered: {exc}") from exc
+    with session_scope(settings.database_url) as session:
+        delivered = session.get(Submission, submission_id)
+        assert delivered is not None
+        delivered.callback_delivered_at = utcnow()
+    return "delivered"

@@ -1,0 +1,77 @@
+"""`grader challenges ...`: list the catalog, prove its suites."""
+
+from __future__ import annotations
+
+import contextlib
+from typing import Annotated
+
+import typer
+from rich.table import Table
+from rich.text import Text
+
+from grader.cli.grading import sandbox_for_cli
+from grader.cli.output import console, fail, spinner
+from grader.config import get_settings
+from grader.engine import with_pool
+from grader.services.validation import validate_challenge
+from worker.challenge import ChallengeError, load_challenge, resolve_challenge
+from worker.sandbox import SandboxError
+
+app = typer.Typer(help="List and validate challenges.", no_args_is_help=True)
+
+
+@app.command("list")
+def list_challenges() -> None:
+    """List the catalog's challenges."""
+    root = get_settings().challenges_dir
+    table = Table("slug", "version", "difficulty", "title")
+    for folder in sorted(p for p in root.iterdir() if (p / "challenge.toml").is_file()):
+        try:
+            spec = load_challenge(folder)
+        except ChallengeError as exc:
+            table.add_row(folder.name, "-", "-", Text(str(exc), style="red"))
+            continue
+        table.add_row(spec.slug, str(spec.meta.version), spec.meta.difficulty, spec.meta.title)
+    console.print(table)
+
+
+@app.command("validate")
+def validate(
+    slugs: Annotated[
+        list[str] | None, typer.Argument(help="Slugs or folders; default: all.")
+    ] = None,
+    jobs: Annotated[int, typer.Option(help="Gradings at a time.")] = 2,
+    pool: Annotated[int, typer.Option(help="Warm sandbox slots kept ready (0: none).")] = 2,
+) -> None:
+    """Grade reference, alternatives, starter and mutants; exit 1 if any suite is not proven."""
+    root = get_settings().challenges_dir
+    names = slugs or sorted(p.name for p in root.iterdir() if (p / "challenge.toml").is_file())
+    try:
+        specs = [load_challenge(resolve_challenge(name, root)) for name in names]
+        sandbox = sandbox_for_cli()
+    except (ChallengeError, SandboxError) as exc:
+        raise fail(str(exc)) from exc
+    table = Table("challenge", "reference", "alternatives", "starter", "mutants caught", "status")
+    failed = False
+    with spinner() as progress, contextlib.closing(with_pool(sandbox, pool)):
+        task = progress.add_task("validating", total=len(specs))
+        for spec in specs:
+            report = validate_challenge(
+                sandbox, spec, lambda text: progress.update(task, description=text), jobs
+            )
+            progress.advance(task)
+            failed |= not report.ok
+            table.add_row(
+                spec.slug,
+                f"{report.reference.score}/{report.reference.max_score}",
+                f"{sum(r.score == 100 for r in report.alternatives.values())}"
+                f"/{len(report.alternatives)} at 100",
+                f"{report.starter.score}",
+                f"{report.caught}/{len(report.mutants)}",
+                Text("ok", style="green")
+                if report.ok
+                else Text("\n".join(report.problems), style="red"),
+            )
+    console.print(table)
+    if failed:
+        raise typer.Exit(code=1)
