@@ -87,6 +87,15 @@ class Settings(BaseSettings):
     max_wait_seconds: float = Field(
         default=60.0, ge=0, description="Longest `?wait=` long-poll on a submission."
     )
+    max_waits_per_caller: int = Field(
+        default=4,
+        ge=1,
+        description="Long-polls one user or API key may hold at once (per API "
+        "process); more answer 429.",
+    )
+    max_waits: int = Field(
+        default=200, ge=1, description="Long-polls one API process holds at once; more answer 429."
+    )
     job_timeout_seconds: int = Field(
         default=720, ge=30, description="rq job timeout; a sandbox never runs over 600 s."
     )

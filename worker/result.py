@@ -2,9 +2,28 @@
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
+from typing import Annotated
 
-from pydantic import BaseModel, Field
+from pydantic import AfterValidator, BaseModel, Field
+
+#: What candidate-derived text may not carry: C0 and C1 control characters but tab and newline
+#: (terminal escapes, carriage returns that overwrite lines), lone surrogates (they cannot be
+#: encoded as UTF-8), and bidirectional overrides (they reorder what a reviewer reads).
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+
+
+def printable(text: str) -> str:
+    """`text` as valid UTF-8 that prints as itself: unprintable characters become U+FFFD, a
+    Windows line end a newline."""
+    return _UNPRINTABLE.sub("\ufffd", text.replace("\r\n", "\n"))
+
+
+#: Text that came from the candidate's app (messages, logs, errors): always printable. Applied
+#: when a result is built and when a stored one is read back, so no stored result can break
+#: a listing, a page or a terminal.
+CandidateText = Annotated[str, AfterValidator(printable)]
 
 
 class Verdict(StrEnum):
@@ -38,11 +57,13 @@ class Outcome(StrEnum):
 class TestResult(BaseModel):
     __test__ = False  # not a pytest class
 
-    name: str = Field(description="The hidden test's name, e.g. `test_items.py::test_create_item`.")
+    name: CandidateText = Field(
+        description="The hidden test's name, e.g. `test_items.py::test_create_item`."
+    )
     outcome: Outcome
     points: int = Field(ge=0, description="Points earned.")
     max_points: int = Field(ge=0)
-    message: str = Field(
+    message: CandidateText = Field(
         default="",
         description="Why it failed, in terms of the API's behaviour; never the test's source.",
     )
@@ -54,7 +75,7 @@ class GradeResult(BaseModel):
     max_score: int = Field(ge=0)
     tests: list[TestResult] = Field(default_factory=list)
     duration_ms: int = Field(ge=0)
-    log: str = Field(default="", description="The app's stdout and stderr, capped.")
-    error: str | None = Field(
+    log: CandidateText = Field(default="", description="The app's stdout and stderr, capped.")
+    error: CandidateText | None = Field(
         default=None, description="One-line reason when the verdict is neither passed nor failed."
     )

@@ -19,7 +19,8 @@ from grader.db.migrate import require_schema
 from grader.db.session import session_scope
 from grader.metrics import GradingCollector, HttpMetrics
 from grader.services.challenges import sync_catalog
-from grader.services.ratelimit import SubmissionLimiter
+from grader.services.notifications import ChangeHub
+from grader.services.ratelimit import SubmissionLimiter, WaitSlots
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +59,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             report.updated,
             list(report.broken),
         )
+        app.state.changes.start()
         yield
+        await app.state.changes.stop()
         app.state.redis.close()
 
     app = FastAPI(
@@ -72,6 +75,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.redis = Redis.from_url(settings.redis_url)
     app.state.limiter = SubmissionLimiter(app.state.redis)
+    app.state.changes = ChangeHub(settings.redis_url)
+    app.state.waits = WaitSlots(settings.max_waits_per_caller, settings.max_waits)
     registry = CollectorRegistry()
     registry.register(GradingCollector(settings.database_url, app.state.redis))
     app.state.registry = registry

@@ -21,7 +21,8 @@ from grader.db.models import Role, User
 from grader.db.session import get_sessionmaker
 from grader.queue import RedisClient
 from grader.security import decode_access_token
-from grader.services.ratelimit import SubmissionLimiter
+from grader.services.notifications import ChangeHub
+from grader.services.ratelimit import SubmissionLimiter, WaitSlots
 from grader.services.submissions import Submitter
 from grader.services.users import find_api_key, get_active_user
 
@@ -77,6 +78,22 @@ def get_limiter(request: Request) -> SubmissionLimiter:
 LimiterDep = Annotated[SubmissionLimiter, Depends(get_limiter)]
 
 
+def get_waits(request: Request) -> WaitSlots:
+    waits: WaitSlots = request.app.state.waits
+    return waits
+
+
+WaitsDep = Annotated[WaitSlots, Depends(get_waits)]
+
+
+def get_changes(request: Request) -> ChangeHub:
+    changes: ChangeHub = request.app.state.changes
+    return changes
+
+
+ChangesDep = Annotated[ChangeHub, Depends(get_changes)]
+
+
 @dataclass(frozen=True)
 class Principal:
     """Who is calling: a user (by token) or an API key. Plain data, safe outside the session."""
@@ -109,22 +126,25 @@ def _unauthorized(detail: str) -> HTTPException:
 
 
 def get_principal(
-    session: SessionDep,
+    sessions: SessionsDep,
     settings: SettingsDep,
     token: Annotated[str | None, Depends(_bearer)],
     api_key: Annotated[str | None, Depends(_api_key)],
 ) -> Principal:
-    if api_key:
-        key = find_api_key(session, api_key)
-        if key is None:
-            raise _unauthorized("unknown or revoked API key")
-        return Principal(None, None, None, key.id)
-    if token:
-        user_id = decode_access_token(token, settings.secret_key.get_secret_value())
-        user = get_active_user(session, user_id) if user_id is not None else None
-        if user is None:
-            raise _unauthorized("invalid or expired token: log in again at /api/v1/auth/token")
-        return Principal(user.id, user.username, user.role, None)
+    """Who is calling, looked up in a session of its own that is closed at once: a route that
+    waits (a long-poll) holds no database connection for it."""
+    with sessions() as session:
+        if api_key:
+            key = find_api_key(session, api_key)
+            if key is None:
+                raise _unauthorized("unknown or revoked API key")
+            return Principal(None, None, None, key.id)
+        if token:
+            user_id = decode_access_token(token, settings.secret_key.get_secret_value())
+            user = get_active_user(session, user_id) if user_id is not None else None
+            if user is None:
+                raise _unauthorized("invalid or expired token: log in again at /api/v1/auth/token")
+            return Principal(user.id, user.username, user.role, None)
     raise _unauthorized("not authenticated: send a bearer token or an X-API-Key header")
 
 

@@ -63,7 +63,12 @@ _ERRORS: dict[int, tuple[str, type[BaseModel], dict[str, Any]]] = {
     409: ("The request clashes with the current state.", Error, {}),
     413: ("The request body, or the submission's files, are over the size limit.", Error, {}),
     422: ("The request breaks a rule; nothing was changed.", ValidationFailed, {}),
-    429: ("Too many submissions; retry after `Retry-After` seconds.", Error, _RETRY_AFTER),
+    429: (
+        "Too many submissions in a minute, or long-polls held at once; retry after "
+        "`Retry-After` seconds.",
+        Error,
+        _RETRY_AFTER,
+    ),
     503: (
         "The queue (Redis) is unavailable; nothing was stored, retry after `Retry-After` seconds.",
         Error,

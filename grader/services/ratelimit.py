@@ -1,11 +1,14 @@
-"""Per-caller submission limits: a moving one-minute window in Redis (the `limits` package),
-shared by every API process. Unlike a fixed window, no burst of twice the limit fits across a
-window's edge."""
+"""Limits on what one caller may hold or do: submissions per minute (a moving one-minute window
+in Redis, the `limits` package, shared by every API process: no burst of twice the limit fits
+across a window's edge) and long-polls held at once (per API process)."""
 
 from __future__ import annotations
 
 import math
 import time
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from limits import RateLimitItemPerMinute
 from limits.errors import StorageError
@@ -53,3 +56,39 @@ class SubmissionLimiter:
             f"more than {per_minute} submissions in a minute; retry in {retry_after} s",
             retry_after,
         )
+
+
+#: Retry-After for a long-poll refused because too many are held.
+WAIT_RETRY_SECONDS = 1
+
+
+class WaitSlots:
+    """Long-polls held at once in this API process, per caller and in all. Past either cap a
+    new wait is refused (`RateLimited`, 429): one caller's hundreds of waits must not stall
+    anyone else's requests."""
+
+    def __init__(self, per_caller: int, total: int) -> None:
+        self.per_caller = per_caller
+        self.total = total
+        self._held: Counter[str] = Counter()
+
+    @contextmanager
+    def hold(self, subject: str) -> Iterator[None]:
+        if self._held[subject] >= self.per_caller:
+            raise RateLimited(
+                f"{self.per_caller} long-polls are already waiting for you; poll without "
+                "`wait` or wait for one to end",
+                WAIT_RETRY_SECONDS,
+            )
+        if sum(self._held.values()) >= self.total:
+            raise RateLimited(
+                "the server holds as many long-polls as it takes; retry shortly",
+                WAIT_RETRY_SECONDS,
+            )
+        self._held[subject] += 1
+        try:
+            yield
+        finally:
+            self._held[subject] -= 1
+            if not self._held[subject]:
+                del self._held[subject]

@@ -48,8 +48,9 @@ def test_a_pooled_slot_gets_the_challenges_memory_and_full_cpu_weight(on_runtime
     finally:
         slot.destroy()
     assert result.verdict is Verdict.PASSED and result.score == 100, result
+    assert suite["HostConfig"]["Runtime"] == (on_runtime.factory.oci_runtime or "runc")
+    assert app["HostConfig"]["Runtime"] == "runc"  # crun loses /data's noexec (runtime.py)
     for attrs in (app, suite):
-        assert attrs["HostConfig"]["Runtime"] == on_runtime.factory.oci_runtime
         assert attrs["HostConfig"]["CpuShares"] == NORMAL_CPU_SHARES
         assert attrs["HostConfig"]["PidsLimit"] == on_runtime.defaults.pids  # kept by the update
     assert app["HostConfig"]["Memory"] == app["HostConfig"]["MemorySwap"] == 192 * 1024 * 1024

@@ -169,6 +169,16 @@ def choose_oci_runtime(client: docker.DockerClient, wanted: str) -> str | None:
     return wanted
 
 
+def app_runtime(suite_runtime: str | None) -> str | None:
+    """The OCI runtime of the app container, given the suite container's.
+
+    crun (1.8) drops the `noexec,nosuid,nodev` options of the shared data volume when it binds
+    it into a container, so the candidate could run files written to /data; runc keeps them.
+    The app container therefore runs on the daemon's default (runc) when the suite runs on
+    crun; any other runtime (runsc, kata) holds for both."""
+    return None if suite_runtime == PREFERRED_OCI_RUNTIME else suite_runtime
+
+
 def require_image(client: docker.DockerClient, tag: str) -> None:
     if not image_exists(client, tag):
         raise ImageMissing(f"sandbox image {tag} is not built: run `grader sandbox build`")

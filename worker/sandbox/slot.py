@@ -25,11 +25,12 @@ import docker.errors
 from docker.models.containers import Container
 
 from worker.limits import Limits
-from worker.result import GradeResult
+from worker.result import GradeResult, Verdict
 from worker.sandbox import runtime
 from worker.sandbox.errors import SandboxError
 from worker.sandbox.harness.protocol import (
     APP_ERROR_MARKER,
+    APP_STARTED_MARKER,
     AppInput,
     ProtocolError,
     Ready,
@@ -63,8 +64,12 @@ class SlotLost(SandboxError):
     """The slot died before the submission reached it (nothing of the candidate's ran)."""
 
 
+_STARTED = f"{APP_STARTED_MARKER}\n".encode()
+
+
 class OutputCapture:
-    """The app's stdout and stderr: the head is kept, the total is counted against the cap."""
+    """The app's stdout and stderr: the head is kept, the total is counted against the cap, and
+    the app runner's "started" lines are counted (one per app container that got its input)."""
 
     TAIL = 4096
 
@@ -72,6 +77,7 @@ class OutputCapture:
         self.keep = keep
         self.limit = limit
         self.total = 0
+        self.started = 0
         self._head = bytearray()
         self._tail = b""
         self._lock = threading.Lock()
@@ -81,6 +87,8 @@ class OutputCapture:
         with self._lock:
             before = self.total
             self.total += len(data)
+            carry = self._tail[-(len(_STARTED) - 1) :]
+            self.started += (carry + data).count(_STARTED)
             room = self.keep - len(self._head)
             if room > 0:
                 self._head += data[:room]
@@ -91,10 +99,13 @@ class OutputCapture:
         with self._lock:
             head = bytes(self._head).decode("utf-8", "replace")
             dropped = self.total - len(self._head)
-        if APP_ERROR_MARKER in head:  # the reason is in the result's `error`, not twice
+        if APP_ERROR_MARKER in head or APP_STARTED_MARKER in head:
+            # The runner's own lines: the reason is in the result's `error`, not twice.
             head = (
                 "\n".join(
-                    line for line in head.split("\n") if not line.startswith(APP_ERROR_MARKER)
+                    line
+                    for line in head.split("\n")
+                    if not line.startswith((APP_ERROR_MARKER, APP_STARTED_MARKER))
                 ).rstrip("\n")
                 + "\n"
             )
@@ -222,7 +233,7 @@ class Slot:
             self.suite,
             deadline,
             self.background,
-            self.oci_runtime,
+            runtime.app_runtime(self.oci_runtime),
         )
         self._app_stdio = runtime.Stdio(self.client, self.app, on_output, on_close)
         self.app.start()
@@ -265,6 +276,8 @@ class Slot:
             startup_timeout=limits.time_seconds,
         )
         try:
+            if not self.alive:
+                raise OSError("a container of the slot has ended")
             self._app_stdio.send(self._app_payload)
             self._suite_stdio.send(encode(suite_input))
         except OSError as exc:
@@ -278,9 +291,12 @@ class Slot:
                 runtime.update_resources(self.app, limits.memory_mb, foreground=True)
         judge = Judge(limits)
         self._follow(judge, started + limits.time_seconds)
-        return judge.result(
-            int((time.monotonic() - started) * 1000), self.output.text(), self._suite_tail()
-        )
+        result = judge.result(int((time.monotonic() - started) * 1000), self.output.text())
+        if result.verdict is Verdict.INTERNAL_ERROR:  # for operators: the result says no more
+            log.warning(
+                "%s; the suite runner's stderr ends with: %s", result.error, self._suite_tail()
+            )
+        return result
 
     def _follow(self, judge: Judge, deadline: float) -> None:
         """Feed the judge what the containers do until the verdict is decided."""
@@ -302,7 +318,7 @@ class Slot:
                 continue
             if generation is not None and generation != self.generation:
                 continue  # an app container replaced by a restart
-            event = self._observe(raw)
+            event = self._observe(raw, judge)
             if event is not None:
                 judge.feed(event)
         if judge.forced is None and self.app is not None:
@@ -311,15 +327,25 @@ class Slot:
             if not state.running:
                 judge.feed(AppExited(state.exit_code, state.oom))
 
-    def _observe(self, raw: _Raw) -> Event | None:
-        """The event a raw stream notice stands for, reading container state where needed."""
+    def _observe(self, raw: _Raw, judge: Judge) -> Event | None:
+        """The event a raw stream notice stands for, reading container state where needed.
+
+        A container that ends before it took its input (killed, gone) is a slot lost, never a
+        verdict: `SlotLost` for the first app container and the suite, `RestartFailed` for a
+        restarted app."""
         if isinstance(raw, _AppClosed):
             assert self.app is not None
             state = runtime.container_state(self.app)
+            if self.output.started <= self.generation and not state.oom:
+                if self.generation == 0:
+                    raise SlotLost(f"the app container ended (exit {state.exit_code}) unfed")
+                return RestartFailed(f"the restarted app ended (exit {state.exit_code}) unfed")
             return AppExited(state.exit_code, state.oom, self.output.app_error())
         if isinstance(raw, _SuiteClosed):
             assert self.suite is not None
             state = runtime.container_state(self.suite)
+            if not judge.collected and not judge.suite_done and not state.oom:
+                raise SlotLost(f"the suite container ended (exit {state.exit_code}) unfed")
             return SuiteExited(state.exit_code, state.oom)
         if isinstance(raw, RestartRequest):
             try:

@@ -93,9 +93,11 @@ class _Forced:
     """A verdict decided by an event rather than by the tests' outcomes."""
 
     verdict: Verdict
-    error: str
-    with_suite_log: bool = False
-    """Append the tail of the suite runner's stderr (internal errors only)."""
+    error: str | None
+
+
+#: The message of the test that was running when the app's answers exhausted the suite.
+SUITE_EXHAUSTED = "the app's response exhausted the grader's memory while this test read it"
 
 
 @dataclass
@@ -155,7 +157,6 @@ class Judge:
                     return _Forced(
                         Verdict.INTERNAL_ERROR,
                         f"the hidden suite could not run (pytest exit {code})",
-                        with_suite_log=True,
                     )
                 self.finished = True
             case Fatal(error=error) if error == APP_NOT_LISTENING:
@@ -166,15 +167,16 @@ class Judge:
                 return _Forced(Verdict.INTERNAL_ERROR, f"the suite runner failed: {error}")
             case SuiteGarbage():
                 return _Forced(Verdict.INTERNAL_ERROR, "the suite runner wrote an unreadable event")
+            case SuiteExited(oom=True) if self.app_ready and not self.suite_done:
+                # Only what the app sent grows the suite's memory (the reference's run fits):
+                # the test in progress fails, those after it did not run.
+                self._fail_test_in_progress(SUITE_EXHAUSTED)
+                return _Forced(Verdict.FAILED, None)
             case SuiteExited():
                 if self.suite_done:
                     self.finished = True
                     return None
-                return _Forced(
-                    Verdict.INTERNAL_ERROR,
-                    "the suite runner stopped before reporting",
-                    with_suite_log=True,
-                )
+                return _Forced(Verdict.INTERNAL_ERROR, "the suite runner stopped before reporting")
             case OutputLimitReached():
                 return _Forced(
                     Verdict.OUTPUT_LIMIT,
@@ -203,15 +205,29 @@ class Judge:
                 return self.app_failure
         return None
 
+    def _fail_test_in_progress(self, message: str) -> None:
+        """The first collected test not reported yet is the one that was running."""
+        running = next((t for t in self.collected if t.name not in self.reported), None)
+        if running is not None:
+            self.reported[running.name] = TestResult(
+                name=running.name,
+                outcome=Outcome.FAILED,
+                points=0,
+                max_points=running.max_points,
+                message=message,
+            )
+
     def _memory_limit(self) -> _Forced:
         return _Forced(
             Verdict.MEMORY_LIMIT,
             f"the app exceeded its memory limit of {self.limits.memory_mb} MB",
         )
 
-    def result(self, duration_ms: int, log: str = "", suite_log: str = "") -> GradeResult:
-        """The result document of what was fed so far (`log`: the app's output, capped;
-        `suite_log`: the tail of the suite runner's stderr, for internal errors)."""
+    def result(self, duration_ms: int, log: str = "") -> GradeResult:
+        """The result document of what was fed so far (`log`: the app's output, capped).
+
+        An internal error carries no tests and no total: its text and shape must not tell how
+        far the hidden suite got."""
         tests = [
             self.reported.get(
                 test.name,
@@ -230,15 +246,15 @@ class Judge:
         error: str | None = None
         if self.forced is not None:
             verdict, error = self.forced.verdict, self.forced.error
-            if self.forced.with_suite_log and suite_log.strip():
-                error += ": " + suite_log.strip()
         elif not tests:
             verdict, error = Verdict.INTERNAL_ERROR, "the hidden suite has no tests"
         elif all(t.outcome is Outcome.PASSED for t in tests):
             verdict = Verdict.PASSED
         else:
             verdict = Verdict.FAILED
-        if verdict in LIMIT_VERDICTS or verdict in (Verdict.ERROR, Verdict.INTERNAL_ERROR):
+        if verdict is Verdict.INTERNAL_ERROR:
+            tests, max_score = [], 0
+        elif verdict in LIMIT_VERDICTS or verdict is Verdict.ERROR:
             tests = [t.model_copy(update={"points": 0}) for t in tests if t.name in self.reported]
         return GradeResult(
             verdict=verdict,

@@ -13,6 +13,7 @@ from grader.api.deps import (
     MAX_INT,
     AdminUser,
     BodyLimit,
+    ChangesDep,
     CurrentPrincipal,
     LimiterDep,
     Principal,
@@ -21,6 +22,7 @@ from grader.api.deps import (
     SessionDep,
     SessionsDep,
     SettingsDep,
+    WaitsDep,
 )
 from grader.api.schemas import (
     NO_NUL,
@@ -34,7 +36,7 @@ from grader.config import Settings
 from grader.db.models import SubmissionStatus
 from grader.errors import InvalidSubmission
 from grader.queue import RedisClient, enqueue_grading, grading_queue
-from grader.services import callbacks, notifications
+from grader.services import callbacks
 from grader.services import submissions as service
 from grader.services.ratelimit import SubmissionLimiter
 from grader.services.submissions import SubmissionFilter, SubmissionRules, Submitter
@@ -154,26 +156,32 @@ def list_submissions(
     )
 
 
-@router.get("/{submission_id}", responses=error_responses(404))
+@router.get("/{submission_id}", responses=error_responses(404, 422, 429))
 async def read_submission(
     submission_id: RowId,
     principal: CurrentPrincipal,
     sessions: SessionsDep,
     settings: SettingsDep,
+    changes: ChangesDep,
+    waits: WaitsDep,
     wait: Annotated[float, Query(ge=0, description="Seconds to wait for a final status.")] = 0,
 ) -> SubmissionDetail:
-    """With `wait`, hold the request until the grading ends or `wait` seconds pass (capped)."""
+    """With `wait`, hold the request until the grading ends or `wait` seconds pass (capped).
+    A caller holds at most `GRADER_MAX_WAITS_PER_CALLER` such waits at once (429 past it)."""
     seconds = min(wait, settings.max_wait_seconds)
     if seconds <= 0:
         return await run_in_threadpool(_load, sessions, submission_id, principal.submitter)
     deadline = time.monotonic() + seconds
-    # Subscribed before the first read: a change between the two cannot be missed.
-    async with notifications.changes(settings.redis_url, submission_id) as changed:
-        while True:
-            detail = await run_in_threadpool(_load, sessions, submission_id, principal.submitter)
-            if detail.status.terminal or time.monotonic() >= deadline:
-                return detail
-            await changed(deadline - time.monotonic())
+    # Watched before the first read: a change between the two cannot be missed.
+    with waits.hold(principal.rate_subject):
+        async with changes.watch(submission_id) as changed:
+            while True:
+                detail = await run_in_threadpool(
+                    _load, sessions, submission_id, principal.submitter
+                )
+                if detail.status.terminal or time.monotonic() >= deadline:
+                    return detail
+                await changed(deadline - time.monotonic())
 
 
 def _load(

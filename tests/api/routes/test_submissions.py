@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+import time
+from concurrent.futures import ThreadPoolExecutor
 
 from redis import Redis
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from grader.config import Settings
-from grader.db.models import Role, Submission
+from grader.db.models import Role, Submission, SubmissionStatus
+from grader.db.session import get_engine
 from tests.api.conftest import Api, serving
 
 APP = "from fastapi import FastAPI\napp = FastAPI()\n"
@@ -172,3 +175,63 @@ def test_a_multipart_upload_is_taken_like_json(api: Api) -> None:
     )
     assert refused.status_code == 422 and "UTF-8" in refused.json()["detail"]
     assert json.loads(response.text)["challenge"] == "hello-world"
+
+
+def test_long_polls_hold_no_database_connection_and_are_capped_per_caller(
+    settings: Settings,
+    redis: Redis,  # type: ignore[type-arg]
+) -> None:
+    capped = settings.model_copy(update={"max_waits_per_caller": 2, "max_wait_seconds": 2})
+    with serving(capped) as api:
+        headers = api.user("carol")
+        body = {"challenge": "hello-world", "files": {"main.py": APP}}
+        created = api.call("POST", PATH, headers, json=body).json()
+        url = f"{PATH}/{created['id']}"
+        with ThreadPoolExecutor(3) as pool:
+            waits = [pool.submit(api.call, "GET", url, headers, params={"wait": 2}) for _ in "ab"]
+            time.sleep(0.5)  # both are waiting now
+            engine = get_engine(capped.database_url)
+            assert engine.pool.checkedout() == 0  # type: ignore[attr-defined]
+            third = api.call("GET", url, headers, params={"wait": 2})
+            assert third.status_code == 429 and third.headers["Retry-After"] == "1"
+            # Another caller, and a read without waiting, are not held back.
+            assert (
+                api.call("GET", url, api.user("boss", Role.ADMIN), params={"wait": 0.1}).status_code
+                == 200
+            )
+            assert api.call("GET", url, headers).status_code == 200
+            assert [w.result().status_code for w in waits] == [200, 200]
+        assert api.call("GET", url, headers, params={"wait": 0.1}).status_code == 200
+
+
+def test_a_stored_result_with_unprintable_text_is_served_clean(api: Api) -> None:
+    """A result written before text was made printable (a lone surrogate, terminal escapes)
+    must not break the submission or the list for anyone."""
+    headers = api.user("carol")
+    body = {"challenge": "hello-world", "files": {"main.py": APP}}
+    created = api.call("POST", PATH, headers, json=body).json()
+    bad = "\ud800 \x1b[2J [/] \u202e"
+    result = {
+        "verdict": "failed",
+        "score": 0,
+        "max_score": 100,
+        "duration_ms": 5,
+        "log": bad,
+        "error": None,
+        "tests": [
+            {"name": "t", "outcome": "failed", "points": 0, "max_points": 100, "message": bad}
+        ],
+    }
+    with api.session() as session:
+        session.execute(
+            update(Submission)
+            .where(Submission.id == created["id"])
+            .values(status=SubmissionStatus.COMPLETED, verdict="failed", score=0, result=result)
+        )
+        session.commit()
+    for reader in (headers, api.user("boss", Role.ADMIN)):
+        one = api.call("GET", f"{PATH}/{created['id']}", reader)
+        assert one.status_code == 200
+        message = one.json()["result"]["tests"][0]["message"]
+        assert "\x1b" not in message and "\u202e" not in message and "[/]" in message
+        assert api.call("GET", PATH, reader).status_code == 200

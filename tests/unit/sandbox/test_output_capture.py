@@ -1,4 +1,4 @@
-from worker.sandbox.harness.protocol import APP_ERROR_MARKER
+from worker.sandbox.harness.protocol import APP_ERROR_MARKER, APP_STARTED_MARKER
 from worker.sandbox.slot import OutputCapture
 
 
@@ -28,3 +28,13 @@ def test_no_marker_means_no_app_error() -> None:
     capture = OutputCapture(keep=100, limit=1000)
     capture.add(b"Traceback ...\n")
     assert capture.app_error() is None
+
+
+def test_started_lines_are_counted_across_chunks_and_leave_the_log() -> None:
+    capture = OutputCapture(keep=4096, limit=10_000)
+    line = f"{APP_STARTED_MARKER}\n".encode()
+    capture.add(line[:10])
+    capture.add(line[10:] + b"app output\n" + line)
+    assert capture.started == 2
+    assert APP_STARTED_MARKER not in capture.text()
+    assert "app output" in capture.text()

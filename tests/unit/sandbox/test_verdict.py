@@ -17,6 +17,7 @@ from worker.sandbox.harness.protocol import (
     TestReport,
 )
 from worker.sandbox.verdict import (
+    SUITE_EXHAUSTED,
     AppExited,
     Event,
     GraceExpired,
@@ -166,9 +167,11 @@ def test_the_first_decisive_event_wins() -> None:
     ],
 )
 def test_the_graders_own_failures_are_internal_errors(events: list[Event], error: str) -> None:
-    result = judge(LIMITS, events)
+    result = judge(LIMITS, [*events[:1], passed("t.py::a", 60), *events[1:]])
     assert result.verdict is Verdict.INTERNAL_ERROR and result.score == 0
     assert error in (result.error or "")
+    # Nothing tells how far the hidden suite got.
+    assert result.tests == [] and result.max_score == 0
 
 
 def test_a_suite_with_no_tests_is_an_internal_error() -> None:
@@ -177,10 +180,14 @@ def test_a_suite_with_no_tests_is_an_internal_error() -> None:
     assert result.error == "the hidden suite has no tests"
 
 
-def test_internal_errors_carry_the_suite_runners_stderr_tail() -> None:
-    referee = Judge(LIMITS)
-    referee.feed(COLLECTED)
-    referee.feed(Done(3))
-    assert referee.result(0, suite_log="ImportError: x\n").error == (
-        "the hidden suite could not run (pytest exit 3): ImportError: x"
-    )
+def test_a_suite_killed_by_what_the_app_sent_fails_the_test_in_progress() -> None:
+    events = [COLLECTED, AppReady(), passed("t.py::a", 60), SuiteExited(137, oom=True)]
+    result = judge(LIMITS, events)
+    assert (result.verdict, result.score, result.max_score) == (Verdict.FAILED, 60, 100)
+    assert result.tests[1].outcome is Outcome.FAILED
+    assert result.tests[1].message == SUITE_EXHAUSTED
+
+
+def test_a_suite_that_dies_before_the_app_is_ready_is_ours() -> None:
+    result = judge(LIMITS, [COLLECTED, SuiteExited(137, oom=True)])
+    assert result.verdict is Verdict.INTERNAL_ERROR

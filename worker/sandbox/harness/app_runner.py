@@ -27,6 +27,7 @@ from .protocol import (
     APP_ERROR_MARKER,
     APP_HOST,
     APP_PORT,
+    APP_STARTED_MARKER,
     EXIT_APP_LOAD_FAILED,
     AppInput,
     read_message,
@@ -101,6 +102,8 @@ def main() -> None:
     message = read_message(sys.stdin.buffer)
     if not isinstance(message, AppInput):
         fail(f"the grader sent {message.name!r} instead of the submission")
+    sys.stderr.write(f"{APP_STARTED_MARKER}\n")
+    sys.stderr.flush()
     # Nothing more comes on stdin: hand the candidate an empty one.
     devnull = os.open(os.devnull, os.O_RDONLY)
     os.dup2(devnull, 0)

@@ -1,10 +1,14 @@
 """pytest plugin loaded into the hidden suite's run: fixtures, the `points` marker, reporting.
 
 Fixtures offered to suites:
-- `client`: TestClient-style HTTP client bound to the candidate's app.
+- `client`: TestClient-style HTTP client bound to the candidate's app (see `client`).
 - `restart_app`: a callable that restarts the app process (same files, same environment).
 - `app_env`: the environment variables the app was given (e.g. `DATABASE_URL`).
 - `data_dir`: the directory shared with the app (read-only here), e.g. for its SQLite file.
+- `app_database`: `app_database(path)` opens a bounded private copy of an SQLite file the app
+  wrote (see `data`); connections are closed after the test.
+- `reveals`: `reveals(response, secret)` is true if the secret appears anywhere in the
+  response, however encoded (see `checks`); leak checks use it, never `.text`.
 
 Each test is reported as one event with a message written for the candidate: the assertion's
 own message and values and the last requests made, never the test's source.
@@ -14,6 +18,7 @@ from __future__ import annotations
 
 import json
 import socket
+import sqlite3
 import time
 from collections import deque
 from collections.abc import Callable, Generator, Iterator
@@ -25,6 +30,7 @@ import httpx
 import pytest
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
+from . import checks, data
 from .client import AppClient, ResponseTooLarge
 from .protocol import (
     APP_HOST,
@@ -121,6 +127,25 @@ def data_dir() -> Path:
     return Path(DATA_DIR)
 
 
+@pytest.fixture
+def app_database(tmp_path: Path) -> Iterator[Callable[[Path | str], sqlite3.Connection]]:
+    opened: list[sqlite3.Connection] = []
+
+    def open_database(path: Path | str) -> sqlite3.Connection:
+        connection = data.open_database(Path(path), tmp_path)
+        opened.append(connection)
+        return connection
+
+    yield open_database
+    for connection in opened:
+        connection.close()
+
+
+@pytest.fixture
+def reveals() -> Callable[[Any, str], bool]:
+    return checks.reveals
+
+
 def _assertion_text(exc: AssertionError) -> str:
     """The assertion's message and compared values, without pytest's source-quoting lines."""
     kept = []
@@ -151,6 +176,14 @@ def describe_failure(exc: BaseException, timeout: float) -> str:
         return "the app sent nothing on the WebSocket in time"
     if isinstance(exc, json.JSONDecodeError):
         return "the response body is not valid JSON"
+    if isinstance(exc, UnicodeDecodeError):
+        return "the response body is not UTF-8 text (JSON must be)"
+    if isinstance(exc, httpx.DecodingError):
+        return "the response body's content encoding could not be decoded"
+    if isinstance(exc, data.DataLimitExceeded):
+        return str(exc)
+    if isinstance(exc, sqlite3.Error):
+        return f"reading the app's database failed: {exc}"
     if isinstance(exc, KeyError):
         return f"a field is missing from the response: {exc}"
     return f"{type(exc).__name__}: {exc}"

@@ -29,6 +29,9 @@ APP_PORT = 8000
 EXIT_APP_LOAD_FAILED = 3
 #: Prefix of the one line the app runner prints to stderr to say why loading failed.
 APP_ERROR_MARKER = "@@interview-grader:app-error@@ "
+#: The line the app runner prints once it has read the submission, before any of the
+#: candidate's code runs: an app container that ends without it never had the submission.
+APP_STARTED_MARKER = "@@interview-grader:app-started@@"
 #: The one `Fatal.error` that is the app's doing: it never listened within the time limit.
 APP_NOT_LISTENING = "app_not_listening"
 
