@@ -35,13 +35,13 @@ def check_item(body: Any, expected: dict[str, Any], what: str) -> None:
 
 @pytest.fixture
 def create_item(client):
-    """POST an item (a unique name unless given) and return the response body; asserts 201."""
+    """POST an item (a unique name unless given) and return the response body; asserts success."""
 
     def create(**fields: Any) -> dict[str, Any]:
         payload = {"name": unique_name(), "price": 10.0, **fields}
         response = client.post("/items", json=payload)
-        assert response.status_code == 201, (
-            f"POST /items with a valid body should answer 201, got {response.status_code}"
+        assert 200 <= response.status_code < 300, (  # the exact 201 is R7's test
+            f"POST /items with a valid body should succeed (201), got {response.status_code}"
         )
         body = response.json()
         assert isinstance(body, dict) and isinstance(body.get("id"), int), (

@@ -15,6 +15,7 @@ def _ids(items):
 
 
 @pytest.mark.points(5)
+@pytest.mark.rule("R12", "R1")
 def test_get_one_item(client, create_item):
     created = create_item(description="A lamp", price=19.99, quantity=7)
     r = client.get(f"/items/{created['id']}")
@@ -23,16 +24,19 @@ def test_get_one_item(client, create_item):
 
 
 @pytest.mark.points(5)
+@pytest.mark.rule("R16")
 def test_get_unknown_item_is_404(client):
     r = client.get(f"/items/{UNKNOWN_ID + 1}")
     assert r.status_code == 404, f"GET /items/{{id}} of an unknown id should answer 404, got {r.status_code}"
-    assert r.json() == {"detail": "Item not found"}, "the 404 body should be {\"detail\": \"Item not found\"}"
+    assert r.json() == {"detail": "Item not found"}, f"the 404 body should be {{'detail': 'Item not found'}}, got {r.text[:200]!r}"
 
 
-@pytest.mark.points(5)
+@pytest.mark.points(4)
+@pytest.mark.rule("R9")
 def test_list_returns_items_in_creation_order(client, restart_app, create_item):
     restart_app()
-    assert _list(client) == [], "GET /items in a freshly started app should answer []"
+    listed = _list(client)
+    assert listed == [], f"GET /items in a freshly started app should answer [], got {listed!r}"
     created = [create_item(price=1.5 + n, quantity=n) for n in range(3)]
     listed = _list(client)
     assert _ids(listed) == _ids(created), (
@@ -43,6 +47,7 @@ def test_list_returns_items_in_creation_order(client, restart_app, create_item):
 
 
 @pytest.mark.points(6)
+@pytest.mark.rule("R10")
 def test_list_skip_and_limit(client, restart_app, create_item):
     restart_app()
     ids = [create_item()["id"] for _ in range(5)]
@@ -63,6 +68,7 @@ def test_list_skip_and_limit(client, restart_app, create_item):
 
 
 @pytest.mark.points(4)
+@pytest.mark.rule("R10")
 def test_list_default_limit_is_100(client, restart_app, create_item):
     restart_app()
     ids = [create_item()["id"] for _ in range(105)]
@@ -77,6 +83,7 @@ def test_list_default_limit_is_100(client, restart_app, create_item):
 
 
 @pytest.mark.points(5)
+@pytest.mark.rule("R11")
 def test_list_rejects_a_bad_query(client):
     for query in ("?skip=-1", "?limit=0", "?limit=101", "?limit=-5", "?limit=ten", "?skip=one"):
         r = client.get("/items" + query)
