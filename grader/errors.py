@@ -15,6 +15,10 @@ class InvalidInput(GraderError):
     """A request breaks a rule; nothing was changed."""
 
 
+class MalformedInput(GraderError):
+    """What was sent cannot be read at all (a broken archive); nothing was changed."""
+
+
 class InvalidSubmission(InvalidInput):
     """The submission breaks a rule (files, names, encoding); nothing was stored."""
 

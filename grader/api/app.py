@@ -34,6 +34,7 @@ ERROR_STATUS: list[tuple[type[errors.GraderError], int]] = [
     (errors.NotFound, 404),
     (errors.ChallengeClosed, 422),
     (errors.InvalidInput, 422),
+    (errors.MalformedInput, 400),
     (errors.Conflict, 409),
 ]
 

@@ -8,6 +8,7 @@ import stat
 import tarfile
 import tempfile
 import zipfile
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -17,16 +18,27 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from grader.db.models import Challenge, ChallengeStatus, ChallengeVersion, VersionStatus
-from grader.errors import InvalidInput, SubmissionTooLarge
+from grader.errors import InvalidInput, MalformedInput, SubmissionTooLarge
 from grader.services.challenges import new_version
 from worker.challenge import ChallengeError, ChallengeSpec, load_challenge
 
 MAX_ENTRIES = 500
 MAX_DEPTH = 8
+#: Longest entry name read from a header (GNU long names and PAX headers can declare any size).
+MAX_NAME = 1024
+#: What a tar stream may hold besides the files' bytes: a 512-byte header and up to 511 bytes of
+#: padding per entry, a long-name or PAX header each, the end-of-archive blocks and the record
+#: padding.
+TAR_OVERHEAD = MAX_ENTRIES * 4 * 512 + 20 * 512
 
 
 class InvalidArchive(InvalidInput):
-    """The upload is not an archive we accept; nothing was unpacked."""
+    """The archive is readable but breaks a rule (paths, links, size, content); nothing was
+    unpacked."""
+
+
+class MalformedArchive(MalformedInput):
+    """The upload cannot be read as a .zip or .tar.gz (or its entries contradict each other)."""
 
 
 class ArchiveTooLarge(SubmissionTooLarge):
@@ -50,14 +62,46 @@ def read_archive(data: bytes, limits: ArchiveLimits) -> dict[str, bytes]:
     if data[:4] == b"PK\x03\x04":
         entries = _zip_entries(data, limits)
     elif data[:2] == b"\x1f\x8b":
-        entries = _tar_entries(data, limits)
+        entries = _tar_entries(_gunzip(data, limits.max_unpacked_bytes + TAR_OVERHEAD), limits)
     else:
-        raise InvalidArchive("upload a .zip or a .tar.gz of the challenge folder")
+        raise MalformedArchive("upload a .zip or a .tar.gz of the challenge folder")
+    _check_tree(entries)
     return _strip_top_folder(entries)
+
+
+def _gunzip(data: bytes, limit: int) -> bytes:
+    """The whole gzip stream (every member), decompressed at most `limit` bytes at a time: a
+    small archive cannot inflate past the cap before anything is parsed."""
+    out = bytearray()
+    rest = data
+    try:
+        while rest:
+            inflater = zlib.decompressobj(wbits=31)
+            out += inflater.decompress(rest, limit + 1 - len(out))
+            if len(out) > limit or inflater.unconsumed_tail:
+                raise ArchiveTooLarge(f"the archive unpacks to over {limit} bytes")
+            if not inflater.eof:
+                raise MalformedArchive("not a readable tar.gz: the gzip stream is cut short")
+            rest = inflater.unused_data.lstrip(b"\x00")
+    except zlib.error as exc:
+        raise MalformedArchive(f"not a readable tar.gz: {exc}") from exc
+    return bytes(out)
+
+
+def _check_tree(entries: dict[str, bytes]) -> None:
+    """No entry may be both a file and a folder (`a` and `a/b`)."""
+    for name in entries:
+        parts = name.split("/")
+        for depth in range(1, len(parts)):
+            parent = "/".join(parts[:depth])
+            if parent in entries:
+                raise MalformedArchive(f"archive entry {parent!r} is both a file and a folder")
 
 
 def _check_name(name: str) -> str | None:
     """The normalised relative path of a regular file, None for a directory entry."""
+    if len(name) > MAX_NAME:
+        raise InvalidArchive(f"archive entry {name[:60]!r}...: names are at most {MAX_NAME} long")
     if "\x00" in name or "\\" in name or name.startswith("/") or PurePosixPath(name).is_absolute():
         raise InvalidArchive(f"archive entry {name!r}: only relative paths are allowed")
     parts = [p for p in name.split("/") if p not in ("", ".")]
@@ -73,33 +117,34 @@ def _check_name(name: str) -> str | None:
 def _zip_entries(data: bytes, limits: ArchiveLimits) -> dict[str, bytes]:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile as exc:
-        raise InvalidArchive(f"not a readable zip: {exc}") from exc
-    infos = archive.infolist()
-    _check_count(len(infos))
-    files: list[tuple[str, zipfile.ZipInfo]] = []
-    for info in infos:
-        kind = stat.S_IFMT(info.external_attr >> 16)  # 0 when the zip tool did not say
-        if kind not in (0, stat.S_IFREG, stat.S_IFDIR):
-            raise InvalidArchive(f"archive entry {info.filename!r} is not a regular file")
-        name = _check_name(info.filename)
-        if name is not None and not info.is_dir():
-            files.append((name, info))
-    _check_total(sum(info.file_size for _, info in files), limits)
-    budget = _Budget(limits.max_unpacked_bytes)
-    out: dict[str, bytes] = {}
-    for name, info in files:
-        with archive.open(info) as handle:
-            _add(out, name, budget.read(handle))
+        infos = archive.infolist()
+        _check_count(len(infos))
+        files: list[tuple[str, zipfile.ZipInfo]] = []
+        for info in infos:
+            kind = stat.S_IFMT(info.external_attr >> 16)  # 0 when the zip tool did not say
+            if kind not in (0, stat.S_IFREG, stat.S_IFDIR):
+                raise InvalidArchive(f"archive entry {info.filename!r} is not a regular file")
+            name = _check_name(info.filename)
+            if name is not None and not info.is_dir():
+                files.append((name, info))
+        _check_total(sum(info.file_size for _, info in files), limits)
+        budget = _Budget(limits.max_unpacked_bytes)
+        out: dict[str, bytes] = {}
+        for name, info in files:
+            with archive.open(info) as handle:
+                _add(out, name, budget.read(handle))
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, OSError) as exc:
+        raise MalformedArchive(f"not a readable zip: {exc}") from exc
+    except (NotImplementedError, RuntimeError, ValueError) as exc:  # methods, encryption
+        raise MalformedArchive(f"not a readable zip: {exc}") from exc
     return out
 
 
 def _tar_entries(data: bytes, limits: ArchiveLimits) -> dict[str, bytes]:
+    """The files of an uncompressed tar stream (already bounded in size by `_gunzip`)."""
     budget = _Budget(limits.max_unpacked_bytes)
     try:
-        # The archive is small (max_archive_bytes), which bounds what gzip can expand to;
-        # declared sizes are checked as headers stream by, actual bytes while reading.
-        archive = tarfile.open(fileobj=io.BytesIO(data), mode="r:gz")  # noqa: SIM115
+        archive = tarfile.open(fileobj=io.BytesIO(data), mode="r:")  # noqa: SIM115
         files: list[tuple[str, tarfile.TarInfo]] = []
         declared = 0
         for count, member in enumerate(archive, start=1):
@@ -117,8 +162,8 @@ def _tar_entries(data: bytes, limits: ArchiveLimits) -> dict[str, bytes]:
             handle = archive.extractfile(member)
             assert handle is not None
             _add(out, name, budget.read(handle))
-    except (tarfile.TarError, EOFError, OSError) as exc:
-        raise InvalidArchive(f"not a readable tar.gz: {exc}") from exc
+    except (tarfile.TarError, EOFError, OSError, ValueError, UnicodeError) as exc:
+        raise MalformedArchive(f"not a readable tar.gz: {exc}") from exc
     return out
 
 
@@ -146,7 +191,7 @@ class _Budget:
 
 def _add(out: dict[str, bytes], name: str, content: bytes) -> None:
     if name in out:
-        raise InvalidArchive(f"archive entry {name!r} appears twice")
+        raise MalformedArchive(f"archive entry {name!r} appears twice")
     out[name] = content
 
 
@@ -164,16 +209,17 @@ def load_uploaded(entries: dict[str, bytes]) -> ChallengeSpec:
     """Write the checked entries to a private temp folder and load them as a challenge."""
     with tempfile.TemporaryDirectory(prefix="grader-upload-") as tmp:
         root = Path(tmp)
-        for name, content in entries.items():
-            path = root / name
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(content)
+        try:
+            for name, content in entries.items():
+                path = root / name
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_bytes(content)
+        except OSError as exc:  # a name the file system refuses (too long, say)
+            raise InvalidArchive(f"an archive entry cannot be unpacked: {exc.strerror}") from exc
         try:
             return load_challenge(root)
         except ChallengeError as exc:
             raise InvalidArchive(str(exc).replace(str(root), "<archive>")) from exc
-        except UnicodeDecodeError as exc:
-            raise InvalidArchive(f"a text file is not UTF-8: {exc.reason}") from exc
 
 
 def add_pending_version(

@@ -574,7 +574,8 @@ def test_uploaded_challenge_with_a_weak_suite_is_rejected(service: Service) -> N
     ("name", "payload", "status"),
     [
         ("escape.zip", _zip({"../challenge.toml": "x"}), 422),
-        ("text.zip", b"not an archive", 422),
+        ("text.zip", b"not an archive", 400),
+        ("conflict.zip", _zip({"tests": "x", "tests/test_a.py": "y"}), 400),
         ("broken.zip", _zip({"challenge.toml": 'slug = "x"'}), 422),
         ("huge.zip", b"PK\x03\x04" + b"0" * (3 * 1024 * 1024), 413),
     ],

@@ -2,15 +2,28 @@
 
 from __future__ import annotations
 
+import contextlib
+import gzip
 import io
 import tarfile
+import tracemalloc
 import zipfile
-from collections.abc import Sequence
+import zlib
+from collections.abc import Callable, Sequence
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from grader.errors import InvalidInput, SubmissionTooLarge
-from grader.services.uploads import ArchiveLimits, InvalidArchive, load_uploaded, read_archive
+from grader.errors import InvalidInput, MalformedInput, SubmissionTooLarge
+from grader.services.uploads import (
+    ArchiveLimits,
+    ArchiveTooLarge,
+    InvalidArchive,
+    MalformedArchive,
+    load_uploaded,
+    read_archive,
+)
 from tests.unit.conftest import HELLO
 
 LIMITS = ArchiveLimits(max_archive_bytes=2 * 1024 * 1024, max_unpacked_bytes=1024 * 1024)
@@ -87,12 +100,89 @@ def test_an_archive_over_the_upload_limit_is_refused() -> None:
         read_archive(b"PK\x03\x04" + b"0" * LIMITS.max_archive_bytes, LIMITS)
 
 
-def test_duplicate_names_and_non_archives_are_refused() -> None:
+def test_duplicate_names_and_non_archives_are_malformed() -> None:
     entries = [file_info("a.txt", b"1"), file_info("./a.txt", b"2")]
-    with pytest.raises(InvalidArchive, match="twice"):
+    with pytest.raises(MalformedArchive, match="twice"):
         read_archive(tar_of(entries), LIMITS)
-    with pytest.raises(InvalidArchive, match=r"\.zip or a \.tar\.gz"):
+    with pytest.raises(MalformedArchive, match=r"\.zip or a \.tar\.gz"):
         read_archive(b"just text", LIMITS)
+
+
+def tar_of_entries(entries: dict[str, bytes]) -> bytes:
+    return tar_of([file_info(name, content) for name, content in entries.items()])
+
+
+@pytest.mark.parametrize("pack", [zip_of, tar_of_entries])
+def test_an_entry_that_is_both_a_file_and_a_folder_is_malformed(
+    pack: Callable[[dict[str, bytes]], bytes],
+) -> None:
+    with pytest.raises(MalformedArchive, match="both a file and a folder"):
+        read_archive(pack({"tests": b"x", "tests/test_a.py": b"y"}), LIMITS)
+
+
+def test_a_huge_long_name_header_is_refused_within_bounded_memory() -> None:
+    """A GNU long-name (or PAX) header may declare any size; a few hundred KB of gzip can
+    declare hundreds of MB. The stream is bounded before tarfile reads a header."""
+    header = tarfile.TarInfo("././@LongLink")
+    header.type = tarfile.GNUTYPE_LONGNAME
+    header.size = 600 * 1024 * 1024
+    raw = header.tobuf(format=tarfile.GNU_FORMAT)
+    packer = zlib.compressobj(9, zlib.DEFLATED, 31)
+    zeros = bytes(1024 * 1024)
+    bomb = packer.compress(raw) + b"".join(packer.compress(zeros) for _ in range(600))
+    bomb += packer.flush()
+    assert len(bomb) < LIMITS.max_archive_bytes
+    tracemalloc.start()
+    try:
+        with pytest.raises(ArchiveTooLarge):
+            read_archive(bomb, LIMITS)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 16 * 1024 * 1024, peak
+
+
+def test_a_gzip_bomb_is_refused_before_it_is_parsed() -> None:
+    packer = zlib.compressobj(9, zlib.DEFLATED, 31)
+    bomb = b"".join(packer.compress(bytes(1 << 20)) for _ in range(200)) + packer.flush()
+    with pytest.raises(ArchiveTooLarge):
+        read_archive(bomb, LIMITS)
+
+
+def _valid_archives() -> list[bytes]:
+    entries = hello_entries("hello-world/")
+    return [zip_of(entries), tar_of_entries(entries)]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.sampled_from(_valid_archives()),
+    st.lists(st.tuples(st.integers(0, 10**9), st.integers(0, 255)), min_size=1, max_size=8),
+    st.booleans(),
+)
+def test_a_malformed_archive_is_always_a_clear_refusal(
+    archive: bytes, flips: list[tuple[int, int]], truncate: bool
+) -> None:
+    """Any damage to a valid archive's bytes (headers included) ends as a refusal the API maps
+    to a 4xx, or as a loaded challenge: never another exception (a 500)."""
+    data = bytearray(archive)
+    for position, value in flips:
+        data[position % len(data)] = value
+    if truncate:
+        del data[len(data) // 2 :]
+    with contextlib.suppress(InvalidInput, MalformedInput, SubmissionTooLarge):
+        load_uploaded(read_archive(bytes(data), LIMITS))
+
+
+def test_tar_headers_with_damaged_fields_are_refused_clearly() -> None:
+    """Malformed header fields (size, mode, checksum, PAX records) in the decompressed stream."""
+    info, content = file_info("hello-world/challenge.toml", b"x")
+    good = info.tobuf(format=tarfile.PAX_FORMAT) + content.ljust(512, b"\0")
+    for offset, junk in [(124, b"9" * 12), (148, b"zzzzzzz\0"), (100, b"\xff" * 8)]:
+        raw = bytearray(good)
+        raw[offset : offset + len(junk)] = junk
+        with pytest.raises((InvalidInput, MalformedInput)):
+            read_archive(gzip.compress(bytes(raw) + bytes(1024)), LIMITS)
 
 
 def test_a_broken_challenge_is_refused_without_temp_paths() -> None:

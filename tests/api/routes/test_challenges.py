@@ -49,7 +49,8 @@ def archive(files: dict[str, str]) -> bytes:
 def test_bad_archives_are_refused_with_a_reason(api: Api) -> None:
     admin = api.user("boss", Role.ADMIN)
     cases = [
-        (b"not an archive", 422, "zip"),
+        (b"not an archive", 400, "zip"),
+        (archive({"tests": "x", "tests/test_a.py": "y"}), 400, "both a file and a folder"),
         (archive({"../evil.py": ""}), 422, ".."),
         (archive({"README.md": "# x"}), 422, "challenge.toml"),
     ]
