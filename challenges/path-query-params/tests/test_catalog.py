@@ -58,6 +58,7 @@ def expect_422(client, path, params=None):
 
 
 @pytest.mark.points(6)
+@pytest.mark.rule("R1", "R2")
 def test_get_product_by_id(client):
     for product_id in (4, 1, 7):
         response = client.get(f"/products/{product_id}")
@@ -70,32 +71,44 @@ def test_get_product_by_id(client):
 
 
 @pytest.mark.points(6)
+@pytest.mark.rule("R3")
 def test_unknown_product_is_404(client):
-    response = client.get("/products/99")
-    assert response.status_code == 404, f"GET /products/99 should answer 404, got {response.status_code}"
-    assert response.json() == {"detail": "Product not found"}, (
-        "GET /products/99 should answer {'detail': 'Product not found'}"
-    )
+    for product_id in (8, 99):
+        response = client.get(f"/products/{product_id}")
+        assert response.status_code == 404, (
+            f"GET /products/{product_id} (no such product) should answer 404, got {response.status_code}"
+        )
+        assert response.json() == {"detail": "Product not found"}, (
+            f"GET /products/{product_id} should answer {{'detail': 'Product not found'}}, "
+            f"got {response.text[:200]!r}"
+        )
 
 
-@pytest.mark.points(6)
+@pytest.mark.points(5)
+@pytest.mark.rule("R4")
 def test_product_id_must_be_an_integer(client):
     expect_422(client, "/products/abc")
     expect_422(client, "/products/1.5")
 
 
 @pytest.mark.points(6)
+@pytest.mark.rule("R2", "R4")
 def test_product_id_must_be_at_least_one(client):
     expect_422(client, "/products/0")
     expect_422(client, "/products/-3")
+    response = client.get("/products/1")
+    assert response.status_code == 200, (
+        f"GET /products/1 (the smallest valid id) should answer 200, got {response.status_code}"
+    )
 
 
 # --- GET /categories/{category} -------------------------------------------------------------
 
 
 @pytest.mark.points(6)
+@pytest.mark.rule("R1", "R5")
 def test_category_lists_its_products(client):
-    for category, expected in (("music", [6, 7]), ("books", [1, 2, 3])):
+    for category, expected in (("music", [6, 7]), ("books", [1, 2, 3]), ("games", [4, 5])):
         response = client.get(f"/categories/{category}")
         assert response.status_code == 200, (
             f"GET /categories/{category} should answer 200, got {response.status_code}"
@@ -115,16 +128,19 @@ def test_category_lists_its_products(client):
         )
 
 
-@pytest.mark.points(6)
+@pytest.mark.points(5)
+@pytest.mark.rule("R6")
 def test_category_must_be_a_known_value(client):
     expect_422(client, "/categories/toys")
     expect_422(client, "/categories/Books")
+    expect_422(client, "/categories/MUSIC")
 
 
 # --- GET /products ---------------------------------------------------------------------------
 
 
 @pytest.mark.points(6)
+@pytest.mark.rule("R1", "R7", "R8", "R9")
 def test_list_defaults_to_first_five(client):
     total, ids, items = list_products(client, {})
     assert total == 7, f"GET /products should report total 7 (all products), got {total!r}"
@@ -137,9 +153,14 @@ def test_list_defaults_to_first_five(client):
 
 
 @pytest.mark.points(7)
+@pytest.mark.rule("R7", "R8", "R9")
 def test_list_offset_and_limit(client):
     cases = [
+        ({"offset": 0}, [1, 2, 3, 4, 5]),
+        ({"offset": 0, "limit": 2}, [1, 2]),
         ({"offset": 5}, [6, 7]),
+        ({"offset": 6}, [7]),
+        ({"offset": 7}, []),
         ({"offset": 2, "limit": 3}, [3, 4, 5]),
         ({"limit": 1}, [1]),
         ({"limit": 20}, [1, 2, 3, 4, 5, 6, 7]),
@@ -154,23 +175,29 @@ def test_list_offset_and_limit(client):
 
 
 @pytest.mark.points(6)
+@pytest.mark.rule("R8", "R9")
 def test_list_pagination_bounds(client):
     expect_422(client, "/products", {"limit": 0})
     expect_422(client, "/products", {"limit": 21})
+    expect_422(client, "/products", {"limit": -5})
     expect_422(client, "/products", {"offset": -1})
     expect_422(client, "/products", {"limit": "ten"})
+    expect_422(client, "/products", {"offset": "two"})
 
 
 @pytest.mark.points(5)
+@pytest.mark.rule("R6", "R7", "R10")
 def test_list_filter_by_category(client):
     total, ids, _ = list_products(client, {"category": "games"})
     assert (total, ids) == (2, [4, 5]), (
         f"GET /products?category=games should give total 2 and ids [4, 5], got total {total!r}, ids {ids}"
     )
     expect_422(client, "/products", {"category": "toys"})
+    expect_422(client, "/products", {"category": "Games"})
 
 
 @pytest.mark.points(8)
+@pytest.mark.rule("R7", "R11")
 def test_list_repeated_tag_requires_every_tag(client):
     total, ids, _ = list_products(client, {"tag": "scifi"})
     assert (total, ids) == (3, [1, 2, 4]), (
@@ -193,11 +220,14 @@ def test_list_repeated_tag_requires_every_tag(client):
 
 
 @pytest.mark.points(7)
+@pytest.mark.rule("R7", "R12")
 def test_list_price_bounds_are_inclusive(client):
     cases = [
         ({"min_price": 12}, [4, 5, 6, 7]),
         ({"max_price": 7.5}, [2, 3]),
         ({"min_price": 9.99, "max_price": 14.99}, [1, 5, 6]),
+        ({"min_price": 19.99}, [4]),
+        ({"max_price": 5}, [3]),
     ]
     for params, expected in cases:
         total, ids, _ = list_products(client, params)
@@ -207,13 +237,25 @@ def test_list_price_bounds_are_inclusive(client):
         )
 
 
-@pytest.mark.points(3)
-def test_list_negative_price_is_rejected(client):
+@pytest.mark.points(5)
+@pytest.mark.rule("R7", "R12")
+def test_list_price_zero_is_accepted_and_negative_rejected(client):
+    total, ids, _ = list_products(client, {"min_price": 0})
+    assert (total, ids) == (7, [1, 2, 3, 4, 5]), (
+        "GET /products?min_price=0 is valid (prices are >= 0) and should match every product "
+        f"(total 7, first page ids [1, 2, 3, 4, 5]), got total {total!r}, ids {ids}"
+    )
+    total, ids, _ = list_products(client, {"max_price": 0})
+    assert (total, ids) == (0, []), (
+        f"GET /products?max_price=0 is valid and should match nothing, got total {total!r}, ids {ids}"
+    )
     expect_422(client, "/products", {"min_price": -1})
     expect_422(client, "/products", {"max_price": -0.5})
+    expect_422(client, "/products", {"min_price": -0.01, "max_price": 10})
 
 
 @pytest.mark.points(5)
+@pytest.mark.rule("R7", "R13")
 def test_list_filter_by_in_stock(client):
     total, ids, _ = list_products(client, {"in_stock": "false"})
     assert (total, ids) == (2, [2, 5]), (
@@ -225,7 +267,8 @@ def test_list_filter_by_in_stock(client):
     )
 
 
-@pytest.mark.points(5)
+@pytest.mark.points(4)
+@pytest.mark.rule("R7", "R8", "R9", "R10", "R11", "R13")
 def test_list_filters_combine_before_pagination(client):
     params = {"category": "books", "in_stock": "true", "tag": "classic"}
     total, ids, _ = list_products(client, params)
@@ -241,6 +284,7 @@ def test_list_filters_combine_before_pagination(client):
 
 
 @pytest.mark.points(6)
+@pytest.mark.rule("R1", "R15")
 def test_search_is_case_insensitive(client):
     for q, expected in (("dUnE", [1]), ("an", [2, 3, 7]), ("zz", [])):
         response = client.get("/search", params={"q": q})
@@ -259,12 +303,16 @@ def test_search_is_case_insensitive(client):
     )
 
 
-@pytest.mark.points(6)
+@pytest.mark.points(7)
+@pytest.mark.rule("R14")
 def test_search_query_is_required_and_bounded(client):
     expect_422(client, "/search")
+    expect_422(client, "/search", {"q": ""})
     expect_422(client, "/search", {"q": "a"})
     expect_422(client, "/search", {"q": "x" * 31})
-    response = client.get("/search", params={"q": "x" * 30})
-    assert response.status_code == 200, (
-        f"GET /search with a 30-character q should answer 200, got {response.status_code}"
-    )
+    expect_422(client, "/search", {"q": "\u00fc" * 31})
+    for q, what in (("xy", "a 2-character"), ("x" * 30, "a 30-character"), ("\u00fc" * 30, "a 30-character (non-ASCII)")):
+        response = client.get("/search", params={"q": q})
+        assert response.status_code == 200, (
+            f"GET /search with {what} q ({q!r}) is valid and should answer 200, got {response.status_code}"
+        )

@@ -1,8 +1,9 @@
 import random
 import shutil
 import sqlite3
-import tempfile
 import string
+import tempfile
+import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -93,7 +94,7 @@ def list_notes(client, q=None):
 def db_path(app_env, data_dir) -> Path:
     url = app_env["DATABASE_URL"]
     path = Path(url.removeprefix("sqlite:///"))
-    assert path.parent == data_dir
+    assert path.parent == data_dir, f"the grader's DATABASE_URL should point into {data_dir}, got {url}"
     return path
 
 
@@ -129,7 +130,8 @@ def db_rows(app_env, data_dir) -> dict[int, tuple]:
 # --- create and read ---------------------------------------------------------------------
 
 
-@pytest.mark.points(8)
+@pytest.mark.points(7)
+@pytest.mark.rule("R3", "R4", "R5", "R7")
 def test_create_returns_201_and_the_note(client):
     title, content = f"Groceries {word()}", "eggs, milk, flour"
     note = create(client, title, content)
@@ -145,6 +147,7 @@ def test_create_returns_201_and_the_note(client):
 
 
 @pytest.mark.points(4)
+@pytest.mark.rule("R5", "R10")
 def test_content_defaults_to_empty_string(client):
     note = create(client, f"No content {word()}")
     assert note["content"] == "", f"without content, the note's content should be \"\", got {note['content']!r}"
@@ -152,6 +155,7 @@ def test_content_defaults_to_empty_string(client):
 
 
 @pytest.mark.points(6)
+@pytest.mark.rule("R6")
 def test_title_rules(client):
     for body, what in [
         ({"title": ""}, "an empty title"),
@@ -164,16 +168,20 @@ def test_title_rules(client):
         )
     for title in ["x", "y" * 190 + word()]:
         note = create(client, title)
-        assert note["title"] == title
+        assert note["title"] == title, (
+            f"a {len(title)}-character title is valid and should be kept: expected {title!r}, got {note['title']!r}"
+        )
 
 
 @pytest.mark.points(6)
+@pytest.mark.rule("R10")
 def test_get_one_note(client):
     note = create(client, f"Read me {word()}", "some content")
     assert_note(get(client, note["id"]), note, f"GET /notes/{note['id']}")
 
 
-@pytest.mark.points(6)
+@pytest.mark.points(5)
+@pytest.mark.rule("R10")
 def test_get_unknown_note_is_404(client):
     assert_not_found(get(client, MISSING_ID), f"GET /notes/{MISSING_ID}")
 
@@ -181,7 +189,8 @@ def test_get_unknown_note_is_404(client):
 # --- listing ------------------------------------------------------------------------------
 
 
-@pytest.mark.points(8)
+@pytest.mark.points(7)
+@pytest.mark.rule("R8")
 def test_list_is_ordered_by_id(client):
     created = [create(client, f"List {word()}", str(i)) for i in range(3)]
     notes = list_notes(client)
@@ -197,7 +206,8 @@ def test_list_is_ordered_by_id(client):
         )
 
 
-@pytest.mark.points(8)
+@pytest.mark.points(7)
+@pytest.mark.rule("R9")
 def test_search_by_title_ignores_case(client):
     token = word()
     first = create(client, f"Meeting {token.upper()} agenda")
@@ -216,7 +226,8 @@ def test_search_by_title_ignores_case(client):
 # --- update and delete --------------------------------------------------------------------
 
 
-@pytest.mark.points(8)
+@pytest.mark.points(7)
+@pytest.mark.rule("R4", "R11")
 def test_update_a_note(client):
     note = create(client, f"Draft {word()}", "first version")
     body = {"title": f"Final {word()}", "content": "second version"}
@@ -227,12 +238,14 @@ def test_update_a_note(client):
 
 
 @pytest.mark.points(4)
+@pytest.mark.rule("R11")
 def test_update_unknown_note_is_404(client):
     response = client.put(f"/notes/{MISSING_ID}", json={"title": "Ghost", "content": ""})
     assert_not_found(response, f"PUT /notes/{MISSING_ID}")
 
 
-@pytest.mark.points(3)
+@pytest.mark.points(4)
+@pytest.mark.rule("R6", "R11")
 def test_update_with_invalid_title_is_422(client):
     note = create(client, f"Keep {word()}")
     for title in ["", "z" * 201]:
@@ -242,9 +255,14 @@ def test_update_with_invalid_title_is_422(client):
             f"got {response.status_code}: {response.text[:300]}"
         )
     assert_note(get(client, note["id"]), note, f"GET /notes/{note['id']} after rejected PUTs")
+    for title in ["q", "w" * 190 + word()]:
+        body = {"title": title, "content": "edge"}
+        response = client.put(f"/notes/{note['id']}", json=body)
+        assert_note(response, {**note, **body}, f"PUT /notes/{note['id']} with a {len(title)}-character title")
 
 
-@pytest.mark.points(8)
+@pytest.mark.points(7)
+@pytest.mark.rule("R9", "R12")
 def test_delete_a_note(client):
     token = word()
     note = create(client, f"Delete {token}")
@@ -259,7 +277,8 @@ def test_delete_a_note(client):
     assert ids == [keep["id"]], f"after the DELETE, GET /notes?q={token} should list only note {keep['id']}, got {ids}"
 
 
-@pytest.mark.points(4)
+@pytest.mark.points(3)
+@pytest.mark.rule("R12")
 def test_delete_unknown_note_is_404(client):
     assert_not_found(client.delete(f"/notes/{MISSING_ID}"), f"DELETE /notes/{MISSING_ID}")
 
@@ -267,7 +286,8 @@ def test_delete_unknown_note_is_404(client):
 # --- really in the database -----------------------------------------------------------------
 
 
-@pytest.mark.points(13)
+@pytest.mark.points(11)
+@pytest.mark.rule("R1", "R11", "R12")
 def test_notes_are_rows_of_the_notes_table(client, app_env, data_dir):
     note = create(client, f"Stored {word()}", "in a real table")
     gone = create(client, f"Removed {word()}", "soon deleted")
@@ -291,7 +311,8 @@ def test_notes_are_rows_of_the_notes_table(client, app_env, data_dir):
     assert gone["id"] not in rows, f"after DELETE /notes/{gone['id']} its row should be gone from the table"
 
 
-@pytest.mark.points(14)
+@pytest.mark.points(12)
+@pytest.mark.rule("R2", "R4", "R7", "R11", "R12")
 def test_notes_survive_a_restart(client, restart_app):
     kept = create(client, f"Persistent {word()}", "still here after a restart")
     changed = create(client, f"Before {word()}", "old")
@@ -313,3 +334,52 @@ def test_notes_survive_a_restart(client, restart_app):
         f"a note created after the restart got the id {fresh['id']} of an existing note"
     )
     assert_note(get(client, kept["id"]), kept, f"GET /notes/{kept['id']} after creating another note")
+
+
+@pytest.mark.points(3)
+@pytest.mark.rule("R4", "R11")
+def test_update_keeps_created_at_later_on(client):
+    note = create(client, f"Old {word()}", "written first")
+    time.sleep(1.5)  # longer than the second of tolerance between two readings of created_at
+    body = {"title": f"Edited {word()}", "content": "edited 1.5 s later"}
+    response = client.put(f"/notes/{note['id']}", json=body)
+    assert_note(response, {**note, **body}, f"PUT /notes/{note['id']} 1.5 s after its creation")
+    assert_note(get(client, note["id"]), {**note, **body}, f"GET /notes/{note['id']} after that PUT")
+
+
+def _ids_after_a_delete(client, position):
+    token = word()
+    made = [create(client, f"Seq {token} {i}", f"body {i}") for i in range(3)]
+    ids = [n["id"] for n in made]
+    assert len(set(ids)) == 3, f"three new notes should get three different ids, got {ids}"
+    before = {n["id"]: n for n in list_notes(client) if isinstance(n, dict) and "id" in n}
+    gone = made[position]
+    response = client.delete(f"/notes/{gone['id']}")
+    assert response.status_code < 300, (
+        f"DELETE /notes/{gone['id']} of an existing note should succeed (204), got {response.status_code}"
+    )
+    fresh = create(client, f"Seq {token} new", "created after the delete")
+    situation = f"after creating notes {ids} and deleting {gone['id']}"
+    alive = {i: n for i, n in before.items() if i != gone["id"]}
+    assert fresh["id"] not in alive, (
+        f"{situation}, the new note got id {fresh['id']}, which an existing note already has"
+    )
+    for note in made:
+        if note is gone:
+            continue
+        assert_note(get(client, note["id"]), note, f"{situation} and creating another, GET /notes/{note['id']}")
+    listed = {n.get("id") for n in list_notes(client) if isinstance(n, dict)}
+    missing = sorted(set(alive) - listed)
+    assert not missing, f"{situation} and creating another, GET /notes no longer lists notes {missing[:20]}"
+
+
+@pytest.mark.points(4)
+@pytest.mark.rule("R7")
+def test_ids_after_deleting_the_newest_note(client):
+    _ids_after_a_delete(client, 2)
+
+
+@pytest.mark.points(3)
+@pytest.mark.rule("R7")
+def test_ids_after_deleting_a_middle_note(client):
+    _ids_after_a_delete(client, 1)

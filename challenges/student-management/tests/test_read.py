@@ -31,7 +31,8 @@ def _check_average(body, expected, situation):
     assert ok, f"{situation}, `average_age` should be {expected:.4f} (2 decimals allowed), got {got!r}"
 
 
-@pytest.mark.points(4)
+@pytest.mark.points(3)
+@pytest.mark.rule("R1", "R10")
 def test_get_one_student(client, create_student):
     created = create_student(name="Alan Turing", age=41)
     r = client.get(f"/students/{created['id']}")
@@ -40,6 +41,7 @@ def test_get_one_student(client, create_student):
 
 
 @pytest.mark.points(4)
+@pytest.mark.rule("R11")
 def test_get_unknown_student_is_404(client):
     r = client.get(f"/students/{UNKNOWN_ID + 1}")
     assert r.status_code == 404, f"GET /students/{{id}} of an unknown id should answer 404, got {r.status_code}"
@@ -47,6 +49,7 @@ def test_get_unknown_student_is_404(client):
 
 
 @pytest.mark.points(3)
+@pytest.mark.rule("R1", "R9")
 def test_list_includes_every_student(client, create_student):
     created = [create_student(), create_student()]
     listed = _list(client)
@@ -56,13 +59,15 @@ def test_list_includes_every_student(client, create_student):
         check_student(by_id[student["id"]], student, "a student in GET /students")
 
 
-@pytest.mark.points(6)
+@pytest.mark.points(5)
+@pytest.mark.rule("R9")
 def test_list_filters_by_exact_course(client, create_student):
     course = f"Math {tag()}"
     wanted = [create_student(course=course), create_student(course=course)]
     create_student(course=course.lower())
     create_student(course=course + "ematics")
     create_student(course="Other " + course)
+    create_student(course=course + " ")
     listed = _list(client, {"course": course})
     assert _ids(listed) == _ids(wanted), (
         f"GET /students?course={course} should list exactly ids {_ids(wanted)} (case-sensitive, whole-string "
@@ -74,6 +79,7 @@ def test_list_filters_by_exact_course(client, create_student):
 
 
 @pytest.mark.points(4)
+@pytest.mark.rule("R14")
 def test_stats_of_an_empty_app(client, restart_app):
     restart_app()
     body = _stats(client)
@@ -83,7 +89,8 @@ def test_stats_of_an_empty_app(client, restart_app):
     )
 
 
-@pytest.mark.points(7)
+@pytest.mark.points(6)
+@pytest.mark.rule("R14")
 def test_stats_count_average_and_courses(client, restart_app, create_student):
     restart_app()
     create_student(course="Computer Science", age=18)
@@ -99,6 +106,7 @@ def test_stats_count_average_and_courses(client, restart_app, create_student):
 
 
 @pytest.mark.points(4)
+@pytest.mark.rule("R12", "R13", "R14")
 def test_stats_follow_updates_and_deletes(client, restart_app, create_student):
     restart_app()
     first = create_student(course="Math", age=20)

@@ -2,7 +2,8 @@ import pytest
 from conftest import UNKNOWN_ID, check_student, unique_course, unique_email
 
 
-@pytest.mark.points(6)
+@pytest.mark.points(5)
+@pytest.mark.rule("R1", "R12")
 def test_patch_changes_only_the_given_fields(client, create_student):
     created = create_student(name="Before", age=18)
     r = client.patch(f"/students/{created['id']}", json={"age": 19})
@@ -20,6 +21,7 @@ def test_patch_changes_only_the_given_fields(client, create_student):
 
 
 @pytest.mark.points(4)
+@pytest.mark.rule("R10", "R12")
 def test_patch_invalid_value_is_422_and_changes_nothing(client, create_student):
     created = create_student()
     for body, why in [
@@ -36,6 +38,7 @@ def test_patch_invalid_value_is_422_and_changes_nothing(client, create_student):
 
 
 @pytest.mark.points(5)
+@pytest.mark.rule("R10", "R12")
 def test_patch_to_a_taken_email_is_409(client, create_student):
     other = create_student()
     student = create_student()
@@ -48,6 +51,7 @@ def test_patch_to_a_taken_email_is_409(client, create_student):
 
 
 @pytest.mark.points(4)
+@pytest.mark.rule("R12")
 def test_patch_with_the_students_own_email_is_allowed(client, create_student):
     email = unique_email("own")
     student = create_student(email=email)
@@ -61,13 +65,15 @@ def test_patch_with_the_students_own_email_is_allowed(client, create_student):
 
 
 @pytest.mark.points(3)
+@pytest.mark.rule("R11")
 def test_patch_unknown_student_is_404(client):
     r = client.patch(f"/students/{UNKNOWN_ID + 2}", json={"age": 30})
     assert r.status_code == 404, f"PATCH /students/{{id}} of an unknown id should answer 404, got {r.status_code}"
     assert r.json() == {"detail": "Student not found"}, 'the 404 body should be {"detail": "Student not found"}'
 
 
-@pytest.mark.points(5)
+@pytest.mark.points(4)
+@pytest.mark.rule("R13")
 def test_delete_answers_204_with_an_empty_body_and_removes_the_student(client, create_student):
     created = create_student()
     r = client.delete(f"/students/{created['id']}")
@@ -80,7 +86,52 @@ def test_delete_answers_204_with_an_empty_body_and_removes_the_student(client, c
 
 
 @pytest.mark.points(3)
+@pytest.mark.rule("R11")
 def test_delete_unknown_student_is_404(client):
     r = client.delete(f"/students/{UNKNOWN_ID + 3}")
     assert r.status_code == 404, f"DELETE /students/{{id}} of an unknown id should answer 404, got {r.status_code}"
     assert r.json() == {"detail": "Student not found"}, 'the 404 body should be {"detail": "Student not found"}'
+
+
+def _listed_by_id(client):
+    r = client.get("/students")
+    assert r.status_code == 200, f"GET /students should answer 200, got {r.status_code}"
+    body = r.json()
+    assert isinstance(body, list), f"GET /students should answer a JSON array, got {body!r}"
+    return {s["id"]: s for s in body if isinstance(s, dict) and "id" in s}
+
+
+def _ids_after_a_delete(client, restart_app, create_student, position):
+    restart_app()
+    made = [create_student() for _ in range(3)]
+    ids = [s["id"] for s in made]
+    assert len(set(ids)) == 3, f"three new students should get three different ids, got {ids}"
+    before = _listed_by_id(client)
+    gone = made[position]["id"]
+    r = client.delete(f"/students/{gone}")
+    assert r.status_code < 300, f"DELETE /students/{gone} of an existing student should succeed (204), got {r.status_code}"
+    fresh = create_student()
+    situation = f"after creating students {ids} and deleting {gone}"
+    assert fresh["id"] not in before, (
+        f"{situation}, the new student got id {fresh['id']}, which "
+        + ("the deleted student had" if fresh["id"] == gone else "a current student already has")
+        + f": ids are never reused (ids before: {sorted(before)})"
+    )
+    after = _listed_by_id(client)
+    for student in made:
+        if student["id"] == gone:
+            continue
+        assert student["id"] in after, f"{situation} and creating another, GET /students no longer lists {student['id']}"
+        check_student(after[student["id"]], student, f"{situation} and creating another, student {student['id']} (unchanged)")
+
+
+@pytest.mark.points(4)
+@pytest.mark.rule("R8", "R9")
+def test_ids_after_deleting_the_newest_student(client, restart_app, create_student):
+    _ids_after_a_delete(client, restart_app, create_student, 2)
+
+
+@pytest.mark.points(3)
+@pytest.mark.rule("R8", "R9")
+def test_ids_after_deleting_a_middle_student(client, restart_app, create_student):
+    _ids_after_a_delete(client, restart_app, create_student, 1)

@@ -54,14 +54,20 @@ def _join(stack, client, room, name=None, expected_count=None):
     return ws
 
 
-def _expect(ws, expected, who):
-    got = ws.receive_json()
+def _expect(ws, expected, who, timeout=None):
+    try:
+        got = ws.receive_json(timeout)
+    except TimeoutError:
+        if timeout is None:
+            raise
+        raise AssertionError(f"{who} should receive {expected}, but nothing came within {timeout} s") from None
     assert got == expected or (
         isinstance(got, dict) and all(got.get(k) == v for k, v in expected.items())
     ), f"{who} should receive {expected}, got {got!r}"
 
 
-@pytest.mark.points(10)
+@pytest.mark.points(9)
+@pytest.mark.rule("R1")
 def test_echo_once(client):
     with ExitStack() as stack:
         ws = _connect(stack, client, "/ws/echo")
@@ -71,8 +77,9 @@ def test_echo_once(client):
 
 
 @pytest.mark.points(8)
+@pytest.mark.rule("R1")
 def test_echo_many_messages(client):
-    messages = ["first", "ünïcødé 🚀", '{"not": "parsed"}', "  spaces  ", "last"]
+    messages = ["first", "ünïcødé 🚀", '{"not": "parsed"}', "", "  spaces  ", "last"]
     with ExitStack() as stack:
         ws = _connect(stack, client, "/ws/echo")
         for text in messages:
@@ -84,7 +91,8 @@ def test_echo_many_messages(client):
             )
 
 
-@pytest.mark.points(12)
+@pytest.mark.points(11)
+@pytest.mark.rule("R2", "R3", "R8")
 def test_sender_receives_its_own_broadcast(client):
     room = _room()
     with ExitStack() as stack:
@@ -93,7 +101,8 @@ def test_sender_receives_its_own_broadcast(client):
         _expect(alice, {"room": room, "from": "alice", "text": "hi everyone"}, "the sender (alice)")
 
 
-@pytest.mark.points(15)
+@pytest.mark.points(13)
+@pytest.mark.rule("R2", "R3")
 def test_broadcast_reaches_every_member(client):
     room = _room()
     with ExitStack() as stack:
@@ -109,6 +118,7 @@ def test_broadcast_reaches_every_member(client):
 
 
 @pytest.mark.points(12)
+@pytest.mark.rule("R4", "R8")
 def test_rooms_are_isolated(client):
     red, blue = _room("red"), _room("blue")
     with ExitStack() as stack:
@@ -129,6 +139,7 @@ def test_rooms_are_isolated(client):
 
 
 @pytest.mark.points(5)
+@pytest.mark.rule("R3", "R6")
 def test_name_defaults_to_anonymous(client):
     room = _room()
     with ExitStack() as stack:
@@ -143,12 +154,20 @@ def test_name_defaults_to_anonymous(client):
 
 
 @pytest.mark.points(10)
+@pytest.mark.rule("R3", "R7")
 def test_invalid_messages_get_an_error(client):
     room = _room()
     with ExitStack() as stack:
         bob = _join(stack, client, room, "bob", expected_count=1)
         alice = _join(stack, client, room, "alice", expected_count=2)
-        for bad in ("not json at all", "[1, 2, 3]", json.dumps({"txt": "typo"}), json.dumps({"text": 42})):
+        for bad in (
+            "not json at all",
+            "[1, 2, 3]",
+            '"just a string"',
+            json.dumps({"txt": "typo"}),
+            json.dumps({"text": 42}),
+            json.dumps({"text": None}),
+        ):
             alice.send_text(bad)
             got = alice.receive_json()
             assert got == {"error": "invalid message"} or (
@@ -163,6 +182,7 @@ def test_invalid_messages_get_an_error(client):
 
 
 @pytest.mark.points(5)
+@pytest.mark.rule("R5")
 def test_broadcasts_keep_their_order(client):
     room = _room()
     texts = [f"message {i}" for i in range(8)]
@@ -179,6 +199,7 @@ def test_broadcasts_keep_their_order(client):
 
 
 @pytest.mark.points(10)
+@pytest.mark.rule("R9", "R10")
 def test_room_count(client):
     room = _room()
     response = client.get(f"/rooms/{room}")
@@ -197,9 +218,14 @@ def test_room_count(client):
         assert value == 1, (
             f"after one of 2 clients disconnected, GET /rooms/{room} should report 1, got {value!r}"
         )
+    value = _wait_count(client, room, 0, 5.0)
+    assert value == 0, (
+        f"after both clients disconnected, GET /rooms/{room} should report 0, got {value!r}"
+    )
 
 
-@pytest.mark.points(13)
+@pytest.mark.points(12)
+@pytest.mark.rule("R8", "R9")
 def test_chat_goes_on_after_a_member_leaves(client):
     room = _room()
     with ExitStack() as stack:
@@ -219,3 +245,23 @@ def test_chat_goes_on_after_a_member_leaves(client):
         expected = {"room": room, "from": "alice", "text": "carol left"}
         _expect(bob, expected, "after carol disconnected, bob")
         _expect(alice, expected, "after carol disconnected, the sender alice")
+
+
+@pytest.mark.points(5)
+@pytest.mark.rule("R3")
+def test_any_string_text_is_broadcast(client):
+    room = _room()
+    with ExitStack() as stack:
+        alice = _join(stack, client, room, "alice", expected_count=1)
+        bob = _join(stack, client, room, "bob", expected_count=2)
+        alice.send_json({"text": ""})
+        empty = {"room": room, "from": "alice", "text": ""}
+        _expect(bob, empty, 'an empty "text" is a valid message, so bob', timeout=3)
+        _expect(alice, empty, 'an empty "text" is a valid message, so the sender alice', timeout=3)
+        alice.send_json({"text": "with extras", "mood": "happy", "id": 7})
+        _expect(
+            bob,
+            {"room": room, "from": "alice", "text": "with extras"},
+            'other keys of a message are ignored: after alice sent {"text": "with extras", "mood": "happy", "id": 7}, bob',
+            timeout=3,
+        )

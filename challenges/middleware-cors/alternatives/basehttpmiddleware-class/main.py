@@ -12,7 +12,7 @@ class RequestContextMiddleware(BaseHTTPMiddleware):
     async def dispatch(self, request, call_next):
         start = time.monotonic()
         rid = request.headers.get("X-Request-ID")
-        if rid is None:
+        if not rid:
             rid = str(uuid.uuid4())
         response = await call_next(request)
         response.headers["X-Request-ID"] = rid

@@ -20,6 +20,9 @@ class UserBase(SQLModel):
 
 
 class User(UserBase, table=True):
+    # AUTOINCREMENT: SQLite would otherwise hand the id of a deleted newest row to the next one.
+    __table_args__ = {"sqlite_autoincrement": True}
+
     id: int | None = Field(default=None, primary_key=True)
     hashed_password: str
 

@@ -23,6 +23,8 @@ class Base(DeclarativeBase):
 
 class StudentRow(Base):
     __tablename__ = "students"
+    # AUTOINCREMENT: ids are never reused, even the id of a deleted newest row.
+    __table_args__ = {"sqlite_autoincrement": True}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(100))
