@@ -26,9 +26,11 @@ from pathlib import Path
 from grader.config import REPO_ROOT
 from worker.challenge import ChallengeSpec, load_challenge
 from worker.sandbox import Sandbox, Slot, SlotPool, connect, image_tag
+from worker.sandbox.image import HARNESS_DIR
 
-#: The sandbox's `client` and `app_env` fixtures, in-process: what a grader without a sandbox
-#: does (`restart_app` and `data_dir` are not offered: the benchmarked suites do not use them).
+#: The sandbox's `client`, `app_env` and `reveals` fixtures, in-process: what a grader without a
+#: sandbox does (`restart_app` and `data_dir` are not offered: the benchmarked suites do not use
+#: them).
 INPROCESS_CONFTEST = """
 import json
 import os
@@ -37,17 +39,25 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
+from harness_checks import reveals as _reveals
+
 APP_ENV = json.loads((Path(__file__).parent / "app_env.json").read_text())
 os.environ.update(APP_ENV)
 
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "points(n): points")
+    config.addinivalue_line("markers", "rule(*ids): rules")
 
 
 @pytest.fixture
 def app_env():
     return dict(APP_ENV)
+
+
+@pytest.fixture
+def reveals():
+    return _reveals
 
 
 @pytest.fixture
@@ -65,6 +75,7 @@ def lay_out(challenge: ChallengeSpec, root: Path) -> Path:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text)
     (root / "conftest.py").write_text(INPROCESS_CONFTEST)
+    (root / "harness_checks.py").write_text((HARNESS_DIR / "checks.py").read_text())
     (root / "app_env.json").write_text(json.dumps(challenge.meta.env))
     return root
 

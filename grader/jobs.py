@@ -18,7 +18,7 @@ from grader.engine import pooled_sandbox, process_sandbox
 from grader.queue import enqueue_callback, enqueue_grading, grading_queue
 from grader.services import callbacks, notifications
 from grader.services.challenges import spec_of
-from grader.services.grading import Recorded, claim, record
+from grader.services.grading import Recorded, claim, record, release
 from grader.services.uploads import finish_validation
 from grader.services.validation import validate_challenge
 from worker.result import GradeResult, Verdict
@@ -27,20 +27,25 @@ from worker.sandbox.runtime import daemon_answers, remove_exited_own, wait_for_d
 
 log = logging.getLogger(__name__)
 
-#: How long a job waits for an absent Docker daemon before it spends an attempt anyway (the
-#: retries then wait again: `max_attempts` of these bound an outage's cost to a submission).
-DOCKER_WAIT_SECONDS = 300.0
+#: How long a job waits for a Docker daemon that does not answer (a restart takes seconds)
+#: before it hands the job back for another host's worker.
+DOCKER_WAIT_SECONDS = 10.0
+
+
+class DaemonAway(RuntimeError):
+    """This worker's Docker daemon does not answer: the job goes back to the queue (rq's
+    `Retry`, see `grader.queue.HAND_BACKS`) for a worker whose daemon does, at no attempt's
+    cost; meanwhile `grader worker` stops this host's workers until the daemon is back."""
 
 
 def _wait_for_docker(docker_url: str | None) -> None:
-    """Before claiming: a daemon that does not answer (restarting, say) would burn an attempt
-    per job in seconds; wait for it instead (bounded). If it was away, what died with it goes:
-    this process's warm slots and the containers it could not remove meanwhile."""
+    """Before claiming: wait briefly for a daemon that does not answer (restarting, say), then
+    hand the job back rather than burn an attempt on it. If the daemon was away, what died with
+    it goes: this process's warm slots and the containers it could not remove meanwhile."""
     if daemon_answers(docker_url):
         return
     if not wait_for_daemon(docker_url, DOCKER_WAIT_SECONDS):
-        log.error("no Docker daemon for %g s; grading anyway", DOCKER_WAIT_SECONDS)
-        return
+        raise DaemonAway(f"no Docker daemon at {docker_url} for {DOCKER_WAIT_SECONDS:g} s")
     warm = pooled_sandbox()
     if warm is not None:
         sandbox, pool = warm
@@ -51,21 +56,11 @@ def _wait_for_docker(docker_url: str | None) -> None:
             log.exception("could not remove the sandbox containers the daemon restart killed")
 
 
-def _unless_docker_went_away(docker_url: str | None, result: GradeResult) -> GradeResult:
+def _daemon_went_away(docker_url: str | None, result: GradeResult) -> bool:
     """A grading the daemon's shutdown cut short may look like the candidate's failure (the app
-    killed: tests fail, "exited before listening"); if the daemon is gone right after, it is
-    ours: an internal error, retried. A full pass cannot be an outage's doing."""
-    if result.verdict in (Verdict.PASSED, Verdict.INTERNAL_ERROR) or daemon_answers(docker_url):
-        return result
-    log.warning("the Docker daemon went away during a grading (%s): retrying it", result.verdict)
-    return result.model_copy(
-        update={
-            "verdict": Verdict.INTERNAL_ERROR,
-            "score": 0,
-            "tests": [],
-            "error": f"the Docker daemon went away during the grading (it read {result.verdict})",
-        }
-    )
+    killed: tests fail, "exited before listening") or like ours; if the daemon is gone right
+    after, it is neither: the grading is handed back. A full pass cannot be an outage's doing."""
+    return result.verdict is not Verdict.PASSED and not daemon_answers(docker_url)
 
 
 def grade_submission(submission_id: int) -> str:
@@ -90,8 +85,16 @@ def grade_submission(submission_id: int) -> str:
         log.exception("grading submission %s failed", submission_id)
         reason = str(exc) if isinstance(exc, SandboxError) else f"{type(exc).__name__}: {exc}"
         result = internal_error(reason, started)
-    result = _unless_docker_went_away(settings.docker_url, result)
     queue = grading_queue(Redis.from_url(settings.redis_url), settings.job_timeout_seconds)
+    if _daemon_went_away(settings.docker_url, result):
+        reason = f"the Docker daemon went away during the grading (it read {result.verdict})"
+        log.warning("submission %s: %s; handing it back", submission_id, reason)
+        with session_scope(url) as session:
+            released = release(session, claimed, reason)
+        notifications.publish_changed(queue.connection, submission_id)
+        if released:
+            raise DaemonAway(reason)
+        return "stale: another attempt owns the submission"
     with session_scope(url) as session:
         outcome = record(
             session,

@@ -7,7 +7,7 @@ import logging
 from typing import TYPE_CHECKING
 
 from redis import Redis
-from rq import Queue
+from rq import Queue, Retry
 from rq.job import Job
 
 if TYPE_CHECKING:
@@ -30,6 +30,9 @@ LEGACY_FUNCTIONS = {
 }
 #: How long rq keeps a failed job for an admin to look at.
 FAILURE_TTL = 24 * 3600
+#: How often rq puts a grading job back in the queue when its worker's Docker daemon is gone
+#: (`grader.jobs.DaemonAway`): another host's worker takes it; no attempt of the candidate's.
+HAND_BACKS = 20
 
 
 def grading_queue(redis: RedisClient, job_timeout: int) -> Queue:
@@ -40,7 +43,14 @@ def grading_job_id(submission_id: int, attempt: int) -> str:
     return f"submission-{submission_id}-attempt-{attempt}"
 
 
-def _enqueue(queue: Queue, function: str, arg: int, job_id: str, description: str) -> None:
+def _enqueue(
+    queue: Queue,
+    function: str,
+    arg: int,
+    job_id: str,
+    description: str,
+    retry: Retry | None = None,
+) -> None:
     queue.enqueue_call(
         function,
         args=(arg,),
@@ -48,6 +58,7 @@ def _enqueue(queue: Queue, function: str, arg: int, job_id: str, description: st
         result_ttl=0,  # the result lives in the database
         failure_ttl=FAILURE_TTL,
         description=description,
+        retry=retry,
     )
 
 
@@ -59,6 +70,7 @@ def enqueue_grading(queue: Queue, submission_id: int, attempt: int) -> None:
         submission_id,
         grading_job_id(submission_id, attempt),
         f"grade submission {submission_id} (attempt {attempt})",
+        Retry(max=HAND_BACKS),
     )
 
 

@@ -52,7 +52,7 @@ def start_redis(data_dir: Path, port: int | None = None) -> tuple[subprocess.Pop
             "GRADER_REDIS_URL to a running Redis"
         )
     port = port or free_port()
-    data_dir.mkdir(parents=True, exist_ok=True)
+    data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
     # Its own session: a Ctrl-C must not stop Redis before the workers have shut down.
     process = subprocess.Popen(
         [binary, "--port", str(port), "--bind", "127.0.0.1", "--dir", str(data_dir), *NO_DISK],

@@ -19,7 +19,7 @@ fi
 .venv/bin/pip install -q --disable-pip-version-check -e .
 .venv/bin/grader sandbox build
 
-mkdir -p var
+mkdir -p var && chmod 700 var  # the database, the secret key and the admin password live here
 if [ ! -s var/secret-key ]; then
   (umask 077 && python3 -c 'import secrets; print(secrets.token_hex(32))' > var/secret-key)
 fi
@@ -28,7 +28,7 @@ GRADER_SECRET_KEY=$(cat var/secret-key)
 .venv/bin/grader db upgrade
 if [ ! -s var/admin-password ]; then
   (umask 077 && python3 -c 'import secrets; print(secrets.token_urlsafe(18))' > var/admin-password)
-  .venv/bin/grader users create-admin admin --password "$(cat var/admin-password)"
+  GRADER_ADMIN_PASSWORD=$(cat var/admin-password) .venv/bin/grader users create-admin admin
 fi
 
 .venv/bin/grader up --port "$port" &

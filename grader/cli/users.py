@@ -32,7 +32,16 @@ def _create(username: str, password: str | None, role: Role) -> None:
 @app.command("create-admin")
 def create_admin(
     username: str,
-    password: Annotated[str, typer.Option(prompt=True, hide_input=True, confirmation_prompt=True)],
+    password: Annotated[
+        str,
+        typer.Option(
+            prompt=True,
+            hide_input=True,
+            confirmation_prompt=True,
+            envvar="GRADER_ADMIN_PASSWORD",
+            help="Asked for when not given; GRADER_ADMIN_PASSWORD keeps it out of `ps`.",
+        ),
+    ],
 ) -> None:
     """Create an admin who logs in with USERNAME and the password."""
     _create(username, password, Role.ADMIN)

@@ -22,6 +22,7 @@ def alembic_config(url: str) -> Config:
 
 
 def upgrade(url: str, revision: str = "head") -> None:
+    get_engine(url)  # an SQLite file is created here, private to its owner
     command.upgrade(alembic_config(url), revision)
 
 

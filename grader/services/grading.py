@@ -123,6 +123,25 @@ def record(
     return outcome
 
 
+def release(session: Session, claimed: Claim, reason: str) -> bool:
+    """Hand a claimed submission back, unjudged and at no cost: `running` -> `queued` with the
+    same attempt, for another worker (its host's Docker daemon is gone). False if another
+    attempt owns it now."""
+    now = utcnow()
+    updated = session.execute(
+        update(Submission)
+        .where(
+            Submission.id == claimed.submission_id,
+            Submission.attempts == claimed.attempt,
+            Submission.status == SubmissionStatus.RUNNING,
+        )
+        .values(status=SubmissionStatus.QUEUED, started_at=None, error=reason, updated_at=now)
+        .execution_options(synchronize_session=False)
+    ).rowcount  # type: ignore[attr-defined]
+    session.commit()
+    return bool(updated == 1)
+
+
 @dataclass
 class ReapReport:
     requeued: list[int]

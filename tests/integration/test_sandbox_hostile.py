@@ -93,3 +93,81 @@ def test_data_is_not_executable_in_the_app_container(sandbox: Sandbox) -> None:
     mount_options = line.split("| mount:")[1]
     for flag in ("noexec", "nosuid", "nodev"):
         assert flag in mount_options, line
+
+
+#: Wraps a right answer (moved to `reference_app.py`): every JSON object it answers to
+#: POST /register also echoes the request's password, in plain UTF-8 under a misleading
+#: charset. The grader must read the leak, not the label.
+LEAKY_WRAPPER = """
+import json
+
+from reference_app import app as reference
+
+CHARSET = "CHARSET"
+
+
+async def app(scope, receive, send):
+    if scope["type"] != "http" or scope["path"] != "/register":
+        await reference(scope, receive, send)
+        return
+    chunks = []
+    while True:
+        message = await receive()
+        chunks.append(message.get("body", b""))
+        if not message.get("more_body"):
+            break
+    request = b"".join(chunks)
+    try:
+        password = json.loads(request)["password"]
+    except (ValueError, KeyError, TypeError):
+        password = ""
+    replayed = False
+
+    async def replay():
+        nonlocal replayed
+        if replayed:
+            return {"type": "http.disconnect"}
+        replayed = True
+        return {"type": "http.request", "body": request, "more_body": False}
+
+    start, body = {}, []
+
+    async def capture(message):
+        if message["type"] == "http.response.start":
+            start.update(message)
+        else:
+            body.append(message.get("body", b""))
+
+    await reference(scope, replay, capture)
+    content = b"".join(body)
+    try:
+        document = json.loads(content)
+        document["echo"] = password
+        content = json.dumps(document).encode()
+    except (ValueError, TypeError):
+        pass
+    headers = [(k, v) for k, v in start["headers"] if k not in (b"content-length", b"content-type")]
+    headers += [
+        (b"content-length", str(len(content)).encode()),
+        (b"content-type", f"application/json; charset={CHARSET}".encode()),
+    ]
+    await send({"type": "http.response.start", "status": start["status"], "headers": headers})
+    await send({"type": "http.response.body", "body": content})
+"""
+
+
+@pytest.mark.parametrize("slug", ["pydantic-validation", "jwt-login"])
+@pytest.mark.parametrize("charset", ["cp037", "utf-7"])
+def test_a_right_answer_that_leaks_the_password_never_scores_full_marks(
+    sandbox: Sandbox, slug: str, charset: str
+) -> None:
+    """The catalog's leak checks, against the charset trick that once lifted such answers to
+    100: the reference, plus the password echoed in every /register answer."""
+    challenge = catalog(slug)
+    files = {
+        ("reference_app.py" if k == "main.py" else k): v for k, v in challenge.solution.items()
+    }
+    files["main.py"] = LEAKY_WRAPPER.replace('"CHARSET"', repr(charset))
+    result = sandbox.grade(challenge, files)
+    assert result.verdict is Verdict.FAILED and result.score < 100, result
+    assert any("password" in t.message for t in result.tests if t.outcome is Outcome.FAILED)
