@@ -137,6 +137,7 @@ def validate_challenge_version(version_id: int) -> str:
         report.starter,
         *report.mutants.values(),
         *report.alternatives.values(),
+        *report.automatic.values(),
     ]
     if any(r.verdict is Verdict.INTERNAL_ERROR for r in results):
         # Not the suite's fault: do not reject it; rq keeps the failure for an admin to see.

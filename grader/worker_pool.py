@@ -25,6 +25,7 @@ from grader.queue import RedisClient, grading_queue, upgrade_legacy_jobs
 from grader.services.reaper import reap_once, run_reaper
 from grader.supervisor import StopFlag
 from worker.sandbox import connect, sweep
+from worker.sandbox.runtime import daemon_answers
 
 log = logging.getLogger(__name__)
 
@@ -105,11 +106,47 @@ class Respawn:
         return self.clock() >= self.not_before
 
 
+class DaemonGate:
+    """Whether this host's Docker daemon answers, asked at most every `GATE_SECONDS`.
+
+    Workers run only while it does: a worker whose daemon is gone would take jobs that a
+    healthy host could grade (it hands them back, `grader.jobs.DaemonAway`, but only after
+    holding them)."""
+
+    def __init__(
+        self,
+        docker_url: str | None,
+        answers: Callable[[str | None], bool] = daemon_answers,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.docker_url = docker_url
+        self.answers = answers
+        self.clock = clock
+        self.open = True
+        self._checked = -GATE_SECONDS
+
+    def check(self) -> bool:
+        now = self.clock()
+        if now - self._checked >= GATE_SECONDS:
+            self._checked = now
+            was, self.open = self.open, self.answers(self.docker_url)
+            if was and not self.open:
+                log.warning("the Docker daemon does not answer: stopping this host's workers")
+            elif self.open and not was:
+                log.warning("the Docker daemon answers again: starting this host's workers")
+        return self.open
+
+
+#: How often the pool's parent asks whether its Docker daemon answers.
+GATE_SECONDS = 2.0
+
+
 def run_worker_pool(settings: Settings, count: int) -> None:
     """Run `count` rq workers plus the reaper until SIGINT/SIGTERM.
 
     On a stop signal the workers finish their current grading (rq's warm shutdown), then the
-    sandbox containers of any worker that died are removed.
+    sandbox containers of any worker that died are removed. While the Docker daemon does not
+    answer, no worker runs (`DaemonGate`): jobs wait in the queue for this host or another.
     """
     client = connect(settings.docker_url)
     removed = sweep(client)
@@ -128,18 +165,31 @@ def run_worker_pool(settings: Settings, count: int) -> None:
     context = multiprocessing.get_context("spawn")
     workers: list[BaseProcess] = []
     born: dict[BaseProcess, float] = {}
+    gated: set[BaseProcess] = set()  # stopped because the daemon went away: no respawn delay
     respawn = Respawn()
+    gate = DaemonGate(settings.docker_url)
     try:
         while not stopping:
             for process in [w for w in workers if not w.is_alive()]:
-                delay = respawn.exited(time.monotonic() - born.pop(process))
+                ran_for = time.monotonic() - born.pop(process)
+                workers.remove(process)
+                if process in gated:
+                    gated.discard(process)
+                    continue
+                delay = respawn.exited(ran_for)
                 log.warning(
                     "%s exited with %s; starting another in %g s",
                     process.name,
                     process.exitcode,
                     delay,
                 )
-                workers.remove(process)
+            if not gate.check():
+                for process in workers:
+                    if process not in gated and process.pid is not None:
+                        os.kill(process.pid, signal.SIGTERM)  # warm shutdown: the job in hand
+                        gated.add(process)  # ends (handed back if it needs the daemon)
+                time.sleep(0.5)
+                continue
             while len(workers) < count and not stopping and respawn.may_start():
                 process = context.Process(target=_work, name=f"grader-worker-{len(workers)}")
                 process.start()

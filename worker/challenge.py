@@ -3,7 +3,8 @@
 Layout: `challenge.toml` (metadata, limits, app environment), `README.md` (the prompt),
 `starter/`, `tests/` (the hidden suite), `solution/` (reference), `mutants/<name>/` (wrong
 answers the suite must catch) and, optionally, `alternatives/<name>/` (right answers in other
-styles that must score full marks: the suite's fairness proof).
+styles that must score full marks: the suite's fairness proof) and `equivalent-mutants.toml`
+(automatic mutants of the reference that no HTTP behaviour tells apart from it, with why).
 """
 
 from __future__ import annotations
@@ -62,6 +63,10 @@ class ChallengeSpec(BaseModel):
     solution: Files
     mutants: dict[str, Files]
     alternatives: dict[str, Files] = Field(default_factory=dict)
+    equivalent_mutants: dict[str, str] = Field(
+        default_factory=dict,
+        description="Automatic mutant id -> why it behaves like the reference over HTTP.",
+    )
 
     @property
     def slug(self) -> str:
@@ -120,6 +125,7 @@ def load_challenge(folder: Path) -> ChallengeSpec:
         solution=read_files(folder / "solution"),
         mutants=_variants(folder / "mutants"),
         alternatives=_variants(folder / "alternatives"),
+        equivalent_mutants=_equivalents(folder / "equivalent-mutants.toml"),
     )
     if not any(name.startswith("test_") or "/test_" in name for name in challenge.tests):
         raise ChallengeError(f"{folder}/tests: no test_*.py file")
@@ -127,6 +133,22 @@ def load_challenge(folder: Path) -> ChallengeSpec:
         if "main.py" not in files:
             raise ChallengeError(f"{folder}/{label}: no main.py")
     return challenge
+
+
+class _Equivalent(BaseModel):
+    id: str = Field(min_length=1)
+    reason: str = Field(min_length=10, description="Why no HTTP request can tell it apart.")
+
+
+def _equivalents(path: Path) -> dict[str, str]:
+    if not path.is_file():
+        return {}
+    try:
+        raw = tomllib.loads(_read_text(path)).get("equivalent", [])
+        entries = [_Equivalent.model_validate(entry) for entry in raw]
+    except (tomllib.TOMLDecodeError, ValidationError, AttributeError) as exc:
+        raise ChallengeError(f"{path}: {exc}") from exc
+    return {entry.id: entry.reason for entry in entries}
 
 
 def _variants(folder: Path) -> dict[str, Files]:

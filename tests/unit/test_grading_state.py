@@ -249,3 +249,19 @@ def test_a_running_submission_past_the_deadline_is_reaped_even_if_its_job_is_kno
         session, DEADLINE, 3, enqueued, {grading_job_id(submission.id, 1)}
     )
     assert report.requeued == [submission.id] and enqueued == [(submission.id, 2)]
+
+
+def test_a_released_claim_goes_back_to_the_queue_at_no_attempts_cost(
+    session: Session, submission: Submission
+) -> None:
+    claimed = grading.claim(session, submission.id)
+    assert claimed is not None
+    assert grading.release(session, claimed, "the Docker daemon went away")
+    row = fresh(session, submission)
+    assert (row.status, row.attempts, row.started_at) == (SubmissionStatus.QUEUED, 1, None)
+    # The same attempt claims it again (rq's retry of the same job), and only once.
+    again = grading.claim(session, submission.id)
+    assert again is not None and again.attempt == 1
+    assert not grading.release(session, claimed.__class__(submission.id, 2), "stale")
+    assert grading.record(session, again, result(Verdict.PASSED, 100), 3, Enqueued())
+    assert fresh(session, submission).status is SubmissionStatus.COMPLETED

@@ -7,7 +7,7 @@ import pytest
 from redis.exceptions import ConnectionError as RedisConnectionError
 
 import grader.jobs
-from grader.worker_pool import Respawn, wait_for_redis
+from grader.worker_pool import GATE_SECONDS, DaemonGate, Respawn, wait_for_redis
 from worker.result import GradeResult, Verdict
 from worker.sandbox.runtime import wait_for_daemon
 
@@ -70,35 +70,63 @@ def result(verdict: Verdict, score: int) -> GradeResult:
 
 
 @pytest.mark.parametrize(
-    ("verdict", "score", "daemon_up", "expected"),
+    ("verdict", "score", "daemon_up", "handed_back"),
     [
-        (Verdict.FAILED, 40, False, Verdict.INTERNAL_ERROR),  # the app was killed under it
-        (Verdict.ERROR, 0, False, Verdict.INTERNAL_ERROR),  # "exited before listening"
-        (Verdict.TIMEOUT, 0, False, Verdict.INTERNAL_ERROR),
-        (Verdict.FAILED, 40, True, Verdict.FAILED),  # the daemon is fine: the answer is wrong
-        (Verdict.PASSED, 100, False, Verdict.PASSED),  # a full pass is no outage's doing
+        (Verdict.FAILED, 40, False, True),  # the app was killed under it
+        (Verdict.ERROR, 0, False, True),  # "exited before listening"
+        (Verdict.TIMEOUT, 0, False, True),
+        (Verdict.INTERNAL_ERROR, 0, False, True),  # ours, and no attempt's worth
+        (Verdict.FAILED, 40, True, False),  # the daemon is fine: the answer is wrong
+        (Verdict.PASSED, 100, False, False),  # a full pass is no outage's doing
     ],
 )
-def test_a_verdict_reached_while_the_daemon_went_away_is_ours(
+def test_a_verdict_reached_while_the_daemon_went_away_is_handed_back(
     monkeypatch: pytest.MonkeyPatch,
     verdict: Verdict,
     score: int,
     daemon_up: bool,
-    expected: Verdict,
+    handed_back: bool,
 ) -> None:
     monkeypatch.setattr(grader.jobs, "daemon_answers", lambda _: daemon_up)
-    judged = grader.jobs._unless_docker_went_away(None, result(verdict, score))
-    assert judged.verdict is expected
-    if expected is Verdict.INTERNAL_ERROR:
-        assert judged.error is not None and "went away" in judged.error
-        assert judged.score == 0 and judged.tests == []
+    assert grader.jobs._daemon_went_away(None, result(verdict, score)) is handed_back
 
 
-def test_a_job_waits_for_the_daemon_before_claiming(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_job_hands_itself_back_when_the_daemon_stays_away(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     waited: list[float] = []
     monkeypatch.setattr(grader.jobs, "daemon_answers", lambda _: False)
     monkeypatch.setattr(
-        grader.jobs, "wait_for_daemon", lambda _, timeout: waited.append(timeout) or True
+        grader.jobs, "wait_for_daemon", lambda _, timeout: waited.append(timeout) and False
     )
-    grader.jobs._wait_for_docker(None)
+    with pytest.raises(grader.jobs.DaemonAway):
+        grader.jobs._wait_for_docker(None)
     assert waited == [grader.jobs.DOCKER_WAIT_SECONDS]
+
+
+def test_a_job_goes_on_when_the_daemon_comes_back_in_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(grader.jobs, "daemon_answers", lambda _: False)
+    monkeypatch.setattr(grader.jobs, "wait_for_daemon", lambda _, timeout: True)
+    grader.jobs._wait_for_docker(None)  # no DaemonAway
+
+
+def test_the_gate_closes_while_the_daemon_is_away_and_asks_at_most_every_few_seconds() -> None:
+    clock = Clock()
+    answers = iter([True, False, False, True])
+    asked: list[float] = []
+
+    def answer(_: str | None) -> bool:
+        asked.append(clock.now)
+        return next(answers)
+
+    gate = DaemonGate(None, answer, clock)
+    assert gate.check()
+    clock.now += 1
+    assert gate.check() and len(asked) == 1  # not asked again yet
+    clock.now += GATE_SECONDS
+    assert not gate.check()
+    clock.now += GATE_SECONDS
+    assert not gate.check()
+    clock.now += GATE_SECONDS
+    assert gate.check()
+    assert len(asked) == 4
