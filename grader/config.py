@@ -58,7 +58,15 @@ class Settings(BaseSettings):
     )
     access_token_minutes: int = Field(default=60, ge=1, description="Lifetime of an access token.")
     rate_limit_per_minute: int = Field(
-        default=10, ge=1, description="Submissions each user or API key may post per minute."
+        default=10, ge=1, description="Submissions each user may post per minute."
+    )
+    api_key_rate_limit_per_minute: int = Field(
+        default=120,
+        ge=1,
+        description="Submissions each API key may post per minute, unless the key has its own.",
+    )
+    idempotency_hours: float = Field(
+        default=24, gt=0, description="How long an `Idempotency-Key` answers its first request."
     )
     max_files: int = Field(default=20, ge=1, description="Most files one submission may hold.")
     max_submission_bytes: int = Field(

@@ -7,16 +7,14 @@ from __future__ import annotations
 import logging
 import time
 
-import httpx
 from redis import Redis
-from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, wait_exponential
 
 from grader.config import get_settings
-from grader.db.models import ChallengeVersion, Submission, VersionStatus, utcnow
+from grader.db.models import ChallengeVersion, Submission, VersionStatus
 from grader.db.session import session_scope
 from grader.engine import pooled_sandbox, process_sandbox
-from grader.queue import enqueue_callback, enqueue_grading, grading_queue
-from grader.services import callbacks, notifications
+from grader.queue import enqueue_webhook, grading_enqueuer, grading_queue
+from grader.services import notifications, webhooks
 from grader.services.challenges import spec_of
 from grader.services.grading import Recorded, claim, record, release
 from grader.services.uploads import finish_validation
@@ -76,7 +74,6 @@ def grade_submission(submission_id: int) -> str:
         assert submission is not None
         spec = spec_of(submission.challenge_version)
         files = dict(submission.files)
-        callback_url = submission.callback_url
     started = time.monotonic()
     try:
         sandbox, _ = process_sandbox(settings)
@@ -101,11 +98,16 @@ def grade_submission(submission_id: int) -> str:
             claimed,
             result,
             settings.max_attempts,
-            lambda sid, attempt: enqueue_grading(queue, sid, attempt),
+            grading_enqueuer(queue),
         )
     notifications.publish_changed(queue.connection, submission_id)
-    if outcome in (Recorded.COMPLETED, Recorded.GAVE_UP) and callback_url:
-        enqueue_callback(queue, submission_id)
+    if outcome in (Recorded.COMPLETED, Recorded.GAVE_UP):
+        with session_scope(url) as session:
+            finished = session.get(Submission, submission_id)
+            delivery = webhooks.deliver_submission(session, finished) if finished else None
+            leased = webhooks.lease_due(session) if delivery else []
+        for delivery_id in leased:
+            enqueue_webhook(queue, delivery_id)
     if outcome is not Recorded.COMPLETED:
         log.warning(
             "submission %s attempt %s: %s (%s)",
@@ -147,38 +149,29 @@ def validate_challenge_version(version_id: int) -> str:
     return "live" if report.ok else f"rejected: {report.problems}"
 
 
-def deliver_callback(submission_id: int) -> str:
-    """POST the final status to the submission's callback URL, retrying with backoff."""
+def deliver_webhook(delivery_id: int) -> str:
+    """One attempt of a webhook delivery; the reaper hands it to a job again when it is due."""
     settings = get_settings()
     if settings.callback_secret is None:
         return "skipped: GRADER_CALLBACK_SECRET is not set"
     with session_scope(settings.database_url) as session:
-        submission = session.get(Submission, submission_id)
-        if submission is None or not submission.callback_url:
-            return "skipped: no callback"
-        if submission.callback_delivered_at is not None:
-            return "skipped: delivered already"
-        url, body = submission.callback_url, callbacks.body_of(submission)
-    secret = settings.callback_secret.get_secret_value()
+        status = webhooks.attempt(
+            session,
+            delivery_id,
+            settings.callback_secret.get_secret_value(),
+            settings.callback_allow_private,
+            settings.callback_attempts,
+        )
+    return status.value
 
-    def attempt() -> None:
-        try:
-            callbacks.deliver(url, body, secret, settings.callback_allow_private)
-        except (httpx.HTTPError, callbacks.CallbackRefused) as exc:
-            log.warning("callback for submission %s failed: %s", submission_id, exc)
-            raise
 
-    try:
-        Retrying(
-            retry=retry_if_exception_type((httpx.HTTPError, callbacks.CallbackRefused)),
-            wait=wait_exponential(multiplier=2, max=60),
-            stop=stop_after_attempt(settings.callback_attempts),
-            reraise=True,
-        )(attempt)
-    except (httpx.HTTPError, callbacks.CallbackRefused) as exc:
-        raise RuntimeError(f"callback for submission {submission_id} not delivered: {exc}") from exc
+def deliver_callback(submission_id: int) -> str:
+    """A job an older release queued (`worker.jobs.deliver_callback`): the submission's event
+    becomes a delivery like any other."""
+    settings = get_settings()
     with session_scope(settings.database_url) as session:
-        delivered = session.get(Submission, submission_id)
-        assert delivered is not None
-        delivered.callback_delivered_at = utcnow()
-    return "delivered"
+        submission = session.get(Submission, submission_id)
+        delivery = webhooks.deliver_submission(session, submission) if submission else None
+    if delivery is None:
+        return "skipped: no callback"
+    return deliver_webhook(delivery.id)

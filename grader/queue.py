@@ -4,6 +4,9 @@ which has no loss window). Redis only carries jobs; the database decides what is
 from __future__ import annotations
 
 import logging
+import secrets
+from collections.abc import Callable
+from functools import partial
 from typing import TYPE_CHECKING
 
 from redis import Redis
@@ -20,6 +23,8 @@ log = logging.getLogger(__name__)
 QUEUE_NAME = "grading"
 JOB_FUNCTION = "grader.jobs.grade_submission"
 VALIDATION_FUNCTION = "grader.jobs.validate_challenge_version"
+WEBHOOK_FUNCTION = "grader.jobs.deliver_webhook"
+#: Kept for jobs an older release queued (see `LEGACY_FUNCTIONS`).
 CALLBACK_FUNCTION = "grader.jobs.deliver_callback"
 #: Where the job functions lived before they moved into the service: jobs queued under these
 #: names by an older release are re-enqueued under the new ones (`upgrade_legacy_jobs`).
@@ -39,8 +44,11 @@ def grading_queue(redis: RedisClient, job_timeout: int) -> Queue:
     return Queue(QUEUE_NAME, connection=redis, default_timeout=job_timeout)
 
 
-def grading_job_id(submission_id: int, attempt: int) -> str:
-    return f"submission-{submission_id}-attempt-{attempt}"
+def grading_job_id(submission_id: int, round_: int, attempt: int) -> str:
+    """`submission-7-attempt-2` for the first round, `submission-7-round-2-attempt-1` after."""
+    if round_ == 1:
+        return f"submission-{submission_id}-attempt-{attempt}"
+    return f"submission-{submission_id}-round-{round_}-attempt-{attempt}"
 
 
 def _enqueue(
@@ -62,16 +70,21 @@ def _enqueue(
     )
 
 
-def enqueue_grading(queue: Queue, submission_id: int, attempt: int) -> None:
-    """Enqueue one attempt; the id names the attempt so a re-enqueue never collides."""
+def enqueue_grading(queue: Queue, submission_id: int, round_: int, attempt: int) -> None:
+    """Enqueue one attempt; the id names the round and attempt so a re-enqueue never collides."""
     _enqueue(
         queue,
         JOB_FUNCTION,
         submission_id,
-        grading_job_id(submission_id, attempt),
-        f"grade submission {submission_id} (attempt {attempt})",
+        grading_job_id(submission_id, round_, attempt),
+        f"grade submission {submission_id} (round {round_}, attempt {attempt})",
         Retry(max=HAND_BACKS),
     )
+
+
+def grading_enqueuer(queue: Queue) -> Callable[[int, int, int], None]:
+    """`enqueue(submission_id, round, attempt)` on `queue`: what services take to enqueue."""
+    return partial(enqueue_grading, queue)
 
 
 def enqueue_validation(queue: Queue, version_id: int) -> None:
@@ -85,14 +98,14 @@ def enqueue_validation(queue: Queue, version_id: int) -> None:
     )
 
 
-def enqueue_callback(queue: Queue, submission_id: int) -> None:
-    """Tell the submission's callback URL its final status (the job retries with backoff)."""
+def enqueue_webhook(queue: Queue, delivery_id: int) -> None:
+    """One attempt of a webhook delivery (leased: see `grader.services.webhooks.lease_due`)."""
     _enqueue(
         queue,
-        CALLBACK_FUNCTION,
-        submission_id,
-        f"callback-{submission_id}",
-        f"callback for submission {submission_id}",
+        WEBHOOK_FUNCTION,
+        delivery_id,
+        f"webhook-{delivery_id}-{secrets.token_hex(4)}",
+        f"webhook delivery {delivery_id}",
     )
 
 

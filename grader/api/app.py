@@ -8,12 +8,15 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request, Response
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
 from prometheus_client import CollectorRegistry
 from redis import Redis
 
 from grader import errors
-from grader.api.routes import admin, auth, challenges, health, submissions
+from grader.api.routes import admin, auth, challenges, docs, health, submissions, webhooks
 from grader.config import Settings, get_settings
 from grader.db.migrate import require_schema
 from grader.db.session import session_scope
@@ -21,6 +24,7 @@ from grader.metrics import GradingCollector, HttpMetrics
 from grader.services.challenges import sync_catalog
 from grader.services.notifications import ChangeHub
 from grader.services.ratelimit import SubmissionLimiter, WaitSlots
+from grader.web import SECURITY_HEADERS, STATIC_DIR
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +47,28 @@ async def _grader_error(request: Request, exc: Exception) -> Response:
     code = next((c for cls, c in ERROR_STATUS if isinstance(exc, cls)), 400)
     headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, errors.RetryLater) else None
     return JSONResponse({"detail": str(exc)}, status_code=code, headers=headers)
+
+
+async def _validation_error(request: Request, exc: Exception) -> Response:
+    """The one error shape for a request that fails validation: a sentence, then the fields.
+    A body that is not even JSON is a 400, like any unreadable body."""
+    assert isinstance(exc, RequestValidationError)
+    fields = [
+        {"loc": list(e.get("loc", ())), "msg": str(e.get("msg", "")), "type": str(e.get("type"))}
+        for e in exc.errors()
+    ]
+    unreadable = bool(fields) and all(f["type"] == "json_invalid" for f in fields)
+    first = fields[0] if fields else {"loc": [], "msg": "invalid request"}
+    where = ".".join(str(part) for part in first["loc"][1:]) or "body"
+    detail = (
+        "the body is not valid JSON"
+        if unreadable
+        else f"{len(fields)} field(s) of the request are invalid; first: {where}: {first['msg']}"
+    )
+    return JSONResponse(
+        jsonable_encoder({"detail": detail, "errors": fields}),
+        status_code=400 if unreadable else 422,
+    )
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -69,6 +95,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         title="interview-grader",
         version="1",
         lifespan=lifespan,
+        docs_url=None,  # FastAPI's pages load Swagger UI and ReDoc from a CDN: ours do not
+        redoc_url=None,
         # A backstop counted as the body streams in, chunked bodies included, on every route.
         # Below it, routes refuse a too-large Content-Length themselves, with a JSON detail.
         max_body_size=2 * max(settings.max_request_bytes, settings.max_upload_bytes),
@@ -84,6 +112,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     http = HttpMetrics(registry)
 
     @app.middleware("http")
+    async def security_headers(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        response = await call_next(request)
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        return response
+
+    @app.middleware("http")
     async def count_requests(
         request: Request, call_next: Callable[[Request], Awaitable[Response]]
     ) -> Response:
@@ -96,7 +133,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return response
 
     app.add_exception_handler(errors.GraderError, _grader_error)
-    for module in (auth, challenges, submissions, admin):
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    for module in (auth, challenges, submissions, webhooks, admin):
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(health.router)
+    app.include_router(docs.router)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app

@@ -102,6 +102,8 @@ class Principal:
     username: str | None
     role: Role | None
     api_key_id: int | None
+    rate_limit: int | None = None
+    """An API key's own limit of submissions per minute, if an admin set one."""
 
     @property
     def is_admin(self) -> bool:
@@ -138,7 +140,7 @@ def get_principal(
             key = find_api_key(session, api_key)
             if key is None:
                 raise _unauthorized("unknown or revoked API key")
-            return Principal(None, None, None, key.id)
+            return Principal(None, None, None, key.id, key.rate_limit_per_minute)
         if token:
             user_id = decode_access_token(token, settings.secret_key.get_secret_value())
             user = get_active_user(session, user_id) if user_id is not None else None

@@ -10,6 +10,9 @@ from pydantic import AliasPath, BaseModel, ConfigDict, Field, ValidationInfo, fi
 
 from grader.db.models import (
     Challenge,
+    DeliveryStatus,
+    GradingReason,
+    GradingStatus,
     Role,
     Submission,
     SubmissionStatus,
@@ -22,26 +25,27 @@ from worker.result import GradeResult
 NO_NUL = r"^[^\x00]*$"
 
 
-class Error(BaseModel):
-    """The body of every error response (FastAPI's `HTTPException` and `grader.errors`)."""
-
-    detail: str = Field(description="What went wrong, for a person to read.")
-
-
-class ValidationIssue(BaseModel):
-    """One problem found by request validation (FastAPI's format)."""
+class FieldError(BaseModel):
+    """One field the request got wrong."""
 
     loc: list[str | int] = Field(description="Where: body, query, path, header... then names.")
     msg: str
     type: str
-    input: Any = None
-    ctx: dict[str, Any] | None = None
 
 
-class ValidationFailed(BaseModel):
-    """422: a list of issues from request validation, or one sentence from a service rule."""
+class Error(BaseModel):
+    """The body of every error response, whatever raised it."""
 
-    detail: str | list[ValidationIssue]
+    detail: str = Field(description="What went wrong, for a person to read.")
+    errors: list[FieldError] | None = Field(
+        default=None, description="Each field the request got wrong, when that is the reason."
+    )
+
+
+class Request(BaseModel):
+    """A request body: a field it does not know is refused (422), never silently dropped."""
+
+    model_config = ConfigDict(extra="forbid")
 
 
 _RETRY_AFTER = {
@@ -62,7 +66,7 @@ _ERRORS: dict[int, tuple[str, type[BaseModel], dict[str, Any]]] = {
     404: ("No such thing, or not one the caller may see.", Error, {}),
     409: ("The request clashes with the current state.", Error, {}),
     413: ("The request body, or the submission's files, are over the size limit.", Error, {}),
-    422: ("The request breaks a rule; nothing was changed.", ValidationFailed, {}),
+    422: ("The request breaks a rule; nothing was changed.", Error, {}),
     429: (
         "Too many submissions in a minute, or long-polls held at once; retry after "
         "`Retry-After` seconds.",
@@ -94,10 +98,26 @@ class Token(BaseModel):
     expires_in: int = Field(description="Seconds until the token expires.")
 
 
-class UserCreate(BaseModel):
-    username: str
+class UserCreate(Request):
+    username: str = Field(max_length=64, pattern=NO_NUL)
     password: str | None = Field(default=None, description="None: the user cannot log in yet.")
     role: Role = Role.CANDIDATE
+    display_name: str | None = Field(default=None, max_length=200, pattern=NO_NUL)
+
+
+class UserUpdate(Request):
+    display_name: str | None = Field(default=None, max_length=200, pattern=NO_NUL)
+    role: Role | None = None
+
+
+class PasswordReset(BaseModel):
+    username: str
+    password: str = Field(description="The new password, shown this once.")
+
+
+class PasswordChange(Request):
+    current_password: str = Field(max_length=200)
+    new_password: str = Field(max_length=200)
 
 
 class UserOut(BaseModel):
@@ -105,21 +125,31 @@ class UserOut(BaseModel):
 
     id: int
     username: str
+    display_name: str | None
     role: Role
     is_active: bool
     created_at: datetime
 
 
-class ApiKeyCreate(BaseModel):
+class ApiKeyCreate(Request):
     name: str = Field(min_length=1, max_length=100, pattern=NO_NUL)
+    rate_limit_per_minute: int | None = Field(
+        default=None, ge=1, le=100_000, description="Null: the setting for API keys."
+    )
+
+
+class ApiKeyUpdate(Request):
+    rate_limit_per_minute: int | None = Field(ge=1, le=100_000)
 
 
 class ApiKeyOut(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
+    model_config = ConfigDict(from_attributes=True, validate_by_name=True)
 
     id: int
     name: str
     prefix: str
+    owner: str = Field(validation_alias=AliasPath("created_by", "username"))
+    rate_limit_per_minute: int | None = Field(description="Null: the setting for API keys.")
     created_at: datetime
     revoked_at: datetime | None
 
@@ -187,14 +217,21 @@ class ChallengeVersionOut(BaseModel):
     created_at: datetime
 
 
-class SubmissionCreate(BaseModel):
+class SubmissionCreate(Request):
     challenge: str = Field(description="The challenge's slug.", max_length=100, pattern=NO_NUL)
     files: dict[str, str] = Field(description="Relative path -> UTF-8 text; main.py required.")
     callback_url: str | None = Field(
         default=None,
         pattern=NO_NUL,
-        description="POSTed a signed JSON summary once the grading is final "
-        "(see grader.services.callbacks).",
+        description="Sent a signed `submission.completed` event after each final grading "
+        "(docs/service.md, Webhooks).",
+    )
+    external_id: str | None = Field(
+        default=None,
+        max_length=200,
+        pattern=NO_NUL,
+        description="Your own reference (an applicant tracking system's application id): "
+        "stored, returned, and a filter of `GET /submissions`.",
     )
 
 
@@ -203,18 +240,60 @@ class SubmissionCreate(BaseModel):
 CANDIDATE_INTERNAL_ERROR = "grading failed on our side, not because of your answer; we are on it"
 
 
+def _hide_internal_error(error: str | None, info: ValidationInfo) -> str | None:
+    """Staff see the service's own error texts (they may quote the hidden suite); candidates
+    a neutral sentence."""
+    staff = bool(info.context and info.context.get("staff"))
+    return CANDIDATE_INTERNAL_ERROR if error is not None and not staff else error
+
+
+class ApiKeyRef(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    name: str
+    owner: str = Field(validation_alias=AliasPath("created_by", "username"))
+
+
+class GradingOut(BaseModel):
+    """One grading of a submission: the first, a retry after an infrastructure fault, or a
+    regrade (by whom)."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    round: int
+    attempt: int
+    reason: GradingReason
+    requested_by: str | None = Field(
+        default=None, validation_alias=AliasPath("requested_by", "username")
+    )
+    challenge_version: int = Field(validation_alias=AliasPath("challenge_version", "number"))
+    status: GradingStatus
+    verdict: str | None
+    score: int | None
+    max_score: int | None
+    duration_ms: int | None
+    error: str | None
+    started_at: datetime
+    finished_at: datetime | None
+
+    _error = field_validator("error")(_hide_internal_error)
+
+
 class SubmissionOut(BaseModel):
-    """Validate from a `Submission` row with `context={"staff": bool}`: staff see the service's
-    own error texts, candidates a neutral sentence."""
+    """Validate from a `Submission` row with `context={"staff": bool}`."""
 
     model_config = ConfigDict(from_attributes=True)
 
     id: int
+    external_id: str | None
     challenge: str = Field(validation_alias=AliasPath("challenge", "slug"))
     challenge_version: int = Field(validation_alias=AliasPath("challenge_version", "number"))
     status: SubmissionStatus
-    attempts: int
+    round: int = Field(description="1, then +1 for each regrade.")
+    attempts: int = Field(description="Attempts of this round (a retry after a grader fault).")
     user: str | None = Field(validation_alias="username")
+    api_key: ApiKeyRef | None = Field(description="The API key that made it, and its owner.")
     verdict: str | None
     score: int | None
     max_score: int | None
@@ -226,11 +305,7 @@ class SubmissionOut(BaseModel):
         validation_alias="completed_result", description="Set once the status is completed."
     )
 
-    @field_validator("error")
-    @classmethod
-    def _hide_internal_errors(cls, error: str | None, info: ValidationInfo) -> str | None:
-        staff = bool(info.context and info.context.get("staff"))
-        return CANDIDATE_INTERNAL_ERROR if error is not None and not staff else error
+    _error = field_validator("error")(_hide_internal_error)
 
     @classmethod
     def of(cls, submission: Submission, staff: bool) -> SubmissionOut:
@@ -239,6 +314,9 @@ class SubmissionOut(BaseModel):
 
 class SubmissionDetail(SubmissionOut):
     files: dict[str, str]
+    gradings: list[GradingOut] = Field(
+        description="Every grading, oldest first; the submission shows the latest final one."
+    )
 
     @classmethod
     def of(cls, submission: Submission, staff: bool) -> SubmissionDetail:
@@ -250,3 +328,28 @@ class SubmissionPage(BaseModel):
     total: int
     offset: int
     limit: int
+
+
+class WebhookAttemptOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    number: int
+    at: datetime
+    status_code: int | None = Field(description="The receiver's answer, if it answered.")
+    error: str | None
+    duration_ms: int
+
+
+class WebhookDeliveryOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    event: str
+    submission_id: int | None
+    url: str
+    status: DeliveryStatus
+    next_attempt_at: datetime | None = Field(description="When the next attempt is due.")
+    redelivery_of: int | None = Field(validation_alias="redelivery_of_id")
+    created_at: datetime
+    delivered_at: datetime | None
+    attempts: list[WebhookAttemptOut]

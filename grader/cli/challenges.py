@@ -71,7 +71,7 @@ def validate(
         "automatic killed/graded/total (equivalent)",
         "status",
     )
-    failed = False
+    failed: dict[str, list[str]] = {}
     with spinner() as progress, contextlib.closing(with_pool(sandbox, pool)):
         task = progress.add_task("validating", total=len(specs))
         for spec in specs:
@@ -83,7 +83,8 @@ def validate(
                 None if all_mutants else automatic,
             )
             progress.advance(task)
-            failed |= not report.ok
+            if not report.ok:
+                failed[spec.slug] = report.problems
             if rules:
                 progress.console.print(rule_table(report))
             table.add_row(
@@ -98,9 +99,12 @@ def validate(
                 f" ({len(spec.equivalent_mutants)})",
                 Text("ok", style="green")
                 if report.ok
-                else Text("\n".join(report.problems), style="red"),
+                else Text(f"{len(report.problems)} problem(s)", style="red"),
             )
     console.print(table)
+    for slug, problems in failed.items():
+        for problem in problems:
+            console.print(Text.assemble((f"{slug}: ", "bold red"), problem), soft_wrap=True)
     if failed:
         raise typer.Exit(code=1)
 

@@ -5,6 +5,8 @@ markup, and with terminal control characters removed."""
 
 from __future__ import annotations
 
+import sys
+
 import typer
 from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
@@ -13,8 +15,10 @@ from rich.text import Text
 
 from worker.result import GradeResult, Outcome, Verdict
 
-console = Console()
-err_console = Console(stderr=True)
+#: Wide enough for the tables when the output goes to a file or a CI log (Rich's default is 80).
+_WIDTH = None if sys.stdout.isatty() else 140
+console = Console(width=_WIDTH)
+err_console = Console(stderr=True, width=_WIDTH)
 
 VERDICT_STYLE = {
     Verdict.PASSED: "bold green",

@@ -6,7 +6,17 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any, ClassVar
 
-from sqlalchemy import JSON, DateTime, Enum, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    DateTime,
+    Enum,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
@@ -81,9 +91,12 @@ class SubmissionStatus(StrEnum):
 
 class User(Base):
     __tablename__ = "users"
+    # Usernames are unique ignoring case: `Carol` and `carol` are the same person.
+    __table_args__ = (Index("uq_users_username_lower", text("lower(username)"), unique=True),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(64), unique=True)
+    display_name: Mapped[str | None] = mapped_column(String(200))
     password_hash: Mapped[str | None] = mapped_column(String(255))
     role: Mapped[Role] = mapped_column(_enum(Role, "role"))
     is_active: Mapped[bool] = mapped_column(default=True)
@@ -103,6 +116,11 @@ class ApiKey(Base):
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     revoked_at: Mapped[datetime | None]
+    rate_limit_per_minute: Mapped[int | None] = mapped_column(
+        doc="Submissions this key may post per minute; None: the setting for API keys."
+    )
+
+    created_by: Mapped[User] = relationship()
 
 
 class Challenge(Base):
@@ -151,6 +169,14 @@ class ChallengeVersion(Base):
     challenge: Mapped[Challenge] = relationship(foreign_keys=[challenge_id])
 
 
+class GradingReason(StrEnum):
+    FIRST = "first"
+    RETRY = "retry"
+    """The previous attempt hit an infrastructure fault."""
+    REGRADE = "regrade"
+    """An admin asked for it (e.g. after a suite was fixed)."""
+
+
 class Submission(Base):
     __tablename__ = "submissions"
     __table_args__ = (Index("ix_submissions_status_updated", "status", "updated_at"),)
@@ -158,15 +184,28 @@ class Submission(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     api_key_id: Mapped[int | None] = mapped_column(ForeignKey("api_keys.id"))
+    external_id: Mapped[str | None] = mapped_column(
+        String(200), index=True, doc="The caller's own reference (an ATS's application id)."
+    )
     challenge_id: Mapped[int] = mapped_column(ForeignKey("challenges.id"), index=True)
     challenge_version_id: Mapped[int] = mapped_column(ForeignKey("challenge_versions.id"))
     files: Mapped[dict[str, Any]]
     status: Mapped[SubmissionStatus] = mapped_column(
         _enum(SubmissionStatus, "submission_status"), default=SubmissionStatus.QUEUED
     )
-    attempts: Mapped[int] = mapped_column(
-        default=1, doc="The grading attempt in flight or last made; only its job may write."
+    round: Mapped[int] = mapped_column(
+        default=1, server_default="1", doc="1 for the first grading, +1 for each regrade."
     )
+    attempts: Mapped[int] = mapped_column(
+        default=1,
+        doc="The attempt of this round in flight or last made; only its job may write.",
+    )
+    round_reason: Mapped[GradingReason] = mapped_column(
+        _enum(GradingReason, "grading_reason", check=False),
+        default=GradingReason.FIRST,
+        server_default="first",
+    )
+    round_requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     verdict: Mapped[str | None] = mapped_column(String(20))
     score: Mapped[int | None]
     max_score: Mapped[int | None]
@@ -178,13 +217,16 @@ class Submission(Base):
     started_at: Mapped[datetime | None]
     finished_at: Mapped[datetime | None]
     callback_url: Mapped[str | None] = mapped_column(
-        String(2000), doc="Told the final status, signed (grader.services.callbacks)."
+        String(2000), doc="Told each final grading, signed (grader.services.webhooks)."
     )
-    callback_delivered_at: Mapped[datetime | None]
 
     challenge: Mapped[Challenge] = relationship()
     challenge_version: Mapped[ChallengeVersion] = relationship()
-    user: Mapped[User | None] = relationship()
+    user: Mapped[User | None] = relationship(foreign_keys=[user_id])
+    api_key: Mapped[ApiKey | None] = relationship()
+    gradings: Mapped[list[Grading]] = relationship(
+        order_by="Grading.id", back_populates="submission"
+    )
 
     @property
     def username(self) -> str | None:
@@ -194,3 +236,107 @@ class Submission(Base):
     def completed_result(self) -> dict[str, Any] | None:
         """The result document, once the grading is final and not the service's failure."""
         return self.result if self.status is SubmissionStatus.COMPLETED else None
+
+
+class GradingStatus(StrEnum):
+    RUNNING = "running"
+    COMPLETED = "completed"
+    """A verdict of the candidate's answer (passed, failed, error, a limit)."""
+    INTERNAL_ERROR = "internal_error"
+    """The grader failed; the submission was retried or gave up."""
+    HANDED_BACK = "handed_back"
+    """Its host's Docker daemon went away; another worker took the submission."""
+    LOST = "lost"
+    """Its job vanished (a worker killed, Redis flushed); the reaper re-enqueued it."""
+
+
+class Grading(Base):
+    """One grading of a submission, kept for ever: a regrade or a retry adds one, never
+    overwrites. The submission's own verdict and result are those of its latest final one."""
+
+    __tablename__ = "gradings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id"), index=True)
+    round: Mapped[int]
+    attempt: Mapped[int]
+    reason: Mapped[GradingReason] = mapped_column(
+        _enum(GradingReason, "grading_reason", check=False)
+    )
+    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    challenge_version_id: Mapped[int] = mapped_column(ForeignKey("challenge_versions.id"))
+    status: Mapped[GradingStatus] = mapped_column(
+        _enum(GradingStatus, "grading_status", check=False), default=GradingStatus.RUNNING
+    )
+    verdict: Mapped[str | None] = mapped_column(String(20))
+    score: Mapped[int | None]
+    max_score: Mapped[int | None]
+    duration_ms: Mapped[int | None]
+    result: Mapped[dict[str, Any] | None]
+    error: Mapped[str | None] = mapped_column(Text)
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[datetime | None]
+
+    submission: Mapped[Submission] = relationship(back_populates="gradings")
+    challenge_version: Mapped[ChallengeVersion] = relationship()
+    requested_by: Mapped[User | None] = relationship()
+
+
+class IdempotencyKey(Base):
+    """`Idempotency-Key` of a POST: the same key and body answer the first submission again."""
+
+    __tablename__ = "idempotency_keys"
+    __table_args__ = (UniqueConstraint("caller", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    caller: Mapped[str] = mapped_column(String(40), doc="`user:<id>` or `key:<id>`.")
+    key: Mapped[str] = mapped_column(String(200))
+    request_hash: Mapped[str] = mapped_column(String(64))
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
+class DeliveryStatus(StrEnum):
+    PENDING = "pending"
+    DELIVERED = "delivered"
+    GAVE_UP = "gave_up"
+
+
+class WebhookDelivery(Base):
+    """One event sent (or being sent) to a URL, with every attempt in `attempts`."""
+
+    __tablename__ = "webhook_deliveries"
+    __table_args__ = (Index("ix_webhook_deliveries_due", "status", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event: Mapped[str] = mapped_column(String(40), doc="`submission.completed`, ...")
+    submission_id: Mapped[int | None] = mapped_column(ForeignKey("submissions.id"), index=True)
+    url: Mapped[str] = mapped_column(String(2000))
+    payload: Mapped[dict[str, Any]]
+    status: Mapped[DeliveryStatus] = mapped_column(
+        _enum(DeliveryStatus, "delivery_status", check=False), default=DeliveryStatus.PENDING
+    )
+    next_attempt_at: Mapped[datetime | None] = mapped_column(default=utcnow)
+    redelivery_of_id: Mapped[int | None] = mapped_column(ForeignKey("webhook_deliveries.id"))
+    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    delivered_at: Mapped[datetime | None]
+
+    attempts: Mapped[list[WebhookAttempt]] = relationship(
+        order_by="WebhookAttempt.number", back_populates="delivery"
+    )
+
+
+class WebhookAttempt(Base):
+    __tablename__ = "webhook_attempts"
+    __table_args__ = (UniqueConstraint("delivery_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    delivery_id: Mapped[int] = mapped_column(ForeignKey("webhook_deliveries.id"), index=True)
+    number: Mapped[int]
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    status_code: Mapped[int | None]
+    error: Mapped[str | None] = mapped_column(Text)
+    duration_ms: Mapped[int]
+
+    delivery: Mapped[WebhookDelivery] = relationship(back_populates="attempts")

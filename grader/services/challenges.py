@@ -96,17 +96,12 @@ def sync_catalog(session: Session, root: Path) -> SyncReport:
     return report
 
 
-def list_active(session: Session) -> list[Challenge]:
-    return list(
-        session.scalars(
-            select(Challenge)
-            .where(
-                Challenge.status == ChallengeStatus.ACTIVE,
-                Challenge.current_version_id.is_not(None),
-            )
-            .order_by(Challenge.slug)
-        )
-    )
+def list_challenges(session: Session, status: ChallengeStatus | None) -> list[Challenge]:
+    """Challenges with a live version, of one status or (None) of any."""
+    query = select(Challenge).where(Challenge.current_version_id.is_not(None))
+    if status is not None:
+        query = query.where(Challenge.status == status)
+    return list(session.scalars(query.order_by(Challenge.slug)))
 
 
 def get_challenge(

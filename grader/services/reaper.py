@@ -1,6 +1,6 @@
-"""The reaper: re-enqueues gradings whose job was lost. The database, not Redis, decides which
-gradings are owed (`grading.requeue_stale`). Not to be confused with sweeping sandbox
-containers, which `worker.sandbox.runtime.sweep` does."""
+"""The reaper: re-enqueues gradings whose job was lost, and webhook deliveries that are due.
+The database, not Redis, decides what is owed (`grading.requeue_stale`). Not to be confused
+with sweeping sandbox containers, which `worker.sandbox.runtime.sweep` does."""
 
 from __future__ import annotations
 
@@ -13,11 +13,12 @@ from grader.db.models import Submission
 from grader.db.session import session_scope
 from grader.queue import (
     RedisClient,
-    enqueue_callback,
-    enqueue_grading,
+    enqueue_webhook,
+    grading_enqueuer,
     grading_queue,
     pending_jobs,
 )
+from grader.services import webhooks
 from grader.services.grading import ReapReport, requeue_stale
 
 log = logging.getLogger(__name__)
@@ -31,15 +32,17 @@ def reap_once(settings: Settings, redis: RedisClient) -> ReapReport:
             session,
             timedelta(seconds=settings.reaper_deadline_seconds),
             settings.max_attempts,
-            lambda submission_id, attempt: enqueue_grading(queue, submission_id, attempt),
+            grading_enqueuer(queue),
             pending,
         )
-    if report.gave_up:
-        with session_scope(settings.database_url) as session:
-            for submission_id in report.gave_up:
-                submission = session.get(Submission, submission_id)
-                if submission is not None and submission.callback_url:
-                    enqueue_callback(queue, submission_id)
+    with session_scope(settings.database_url) as session:
+        for submission_id in report.gave_up:
+            submission = session.get(Submission, submission_id)
+            if submission is not None:
+                webhooks.deliver_submission(session, submission)
+        # Webhook deliveries that are due: new ones, retries after their backoff, lost jobs.
+        for delivery_id in webhooks.lease_due(session):
+            enqueue_webhook(queue, delivery_id)
     if report.requeued or report.gave_up:
         log.warning("reaper: re-enqueued %s, gave up on %s", report.requeued, report.gave_up)
     return report

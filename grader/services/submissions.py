@@ -2,19 +2,31 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import PurePosixPath
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from grader.db.models import Challenge, Submission, SubmissionStatus, User, utcnow
+from grader.db.models import (
+    Challenge,
+    IdempotencyKey,
+    Submission,
+    SubmissionStatus,
+    User,
+    utcnow,
+)
 from grader.errors import Conflict, InvalidSubmission, NotFound, SubmissionTooLarge
 from grader.services.challenges import get_open_challenge
+from grader.services.grading import Enqueue, regrade_round
 from worker.challenge import SOURCE_SUFFIXES, Files
 
 log = logging.getLogger(__name__)
@@ -23,9 +35,6 @@ log = logging.getLogger(__name__)
 SEGMENT_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,99}$")
 MAX_PATH = 200
 MAX_DEPTH = 5
-
-Enqueue = Callable[[int, int], None]
-"""enqueue(submission_id, attempt)"""
 
 
 @dataclass(frozen=True)
@@ -102,43 +111,121 @@ def check_file_name(name: str) -> None:
         )
 
 
+@dataclass(frozen=True)
+class NewSubmission:
+    """What a caller asks to have graded."""
+
+    challenge: str
+    files: Mapping[str, Any]
+    callback_url: str | None = None
+    external_id: str | None = None
+
+    def fingerprint(self) -> str:
+        """A hash of the request: the same `Idempotency-Key` must come with the same one."""
+        document = {
+            "challenge": self.challenge,
+            "files": dict(self.files),
+            "callback_url": self.callback_url,
+            "external_id": self.external_id,
+        }
+        return hashlib.sha256(json.dumps(document, sort_keys=True).encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class Idempotency:
+    """An `Idempotency-Key` and whose it is (keys of different callers never meet)."""
+
+    caller: str
+    key: str
+    kept_for: timedelta
+
+
 def create_submission(
     session: Session,
     submitter: Submitter,
-    challenge_slug: str,
-    files: Mapping[str, Any],
+    request: NewSubmission,
     rules: SubmissionRules,
     enqueue: Enqueue,
-    callback_url: str | None = None,
-) -> Submission:
-    """Store a valid submission as queued, commit, then enqueue its first attempt.
+    idempotency: Idempotency | None = None,
+) -> tuple[Submission, bool]:
+    """Store a valid submission as queued, commit, then enqueue its first attempt; returns it
+    and whether it is new.
 
-    If the enqueue fails the row stays queued and the reaper enqueues it later: a submission
-    accepted is never lost, at worst late.
+    With `idempotency`, a key seen before (within `kept_for`) with the same request returns the
+    first submission again, with another request is a `Conflict`; two requests racing with one
+    key make one submission. If the enqueue fails the row stays queued and the reaper enqueues
+    it later: a submission accepted is never lost, at worst late.
     """
-    challenge = get_open_challenge(session, challenge_slug)
-    clean = validate_files(files, rules)
+    if idempotency is not None:
+        earlier = replay(session, idempotency, request)
+        if earlier is not None:
+            return earlier, False
+    challenge = get_open_challenge(session, request.challenge)
+    clean = validate_files(request.files, rules)
     assert challenge.current_version_id is not None
     now = utcnow()
     submission = Submission(
         user_id=submitter.user_id,
         api_key_id=submitter.api_key_id,
+        external_id=request.external_id,
         challenge_id=challenge.id,
         challenge_version_id=challenge.current_version_id,
         files=clean,
-        callback_url=callback_url,
+        callback_url=request.callback_url,
         status=SubmissionStatus.QUEUED,
+        round=1,
         attempts=1,
         created_at=now,
         updated_at=now,
     )
     session.add(submission)
-    session.commit()
+    if idempotency is not None:
+        session.flush()
+        session.add(
+            IdempotencyKey(
+                caller=idempotency.caller,
+                key=idempotency.key,
+                request_hash=request.fingerprint(),
+                submission_id=submission.id,
+                created_at=now,
+            )
+        )
     try:
-        enqueue(submission.id, submission.attempts)
+        session.commit()
+    except IntegrityError:  # the same key, committed by a concurrent request first
+        session.rollback()
+        assert idempotency is not None
+        earlier = replay(session, idempotency, request)
+        if earlier is None:
+            raise
+        return earlier, False
+    try:
+        enqueue(submission.id, submission.round, submission.attempts)
     except Exception:
         log.exception("could not enqueue submission %s; the reaper will retry", submission.id)
-    return submission
+    return submission, True
+
+
+def replay(session: Session, idempotency: Idempotency, request: NewSubmission) -> Submission | None:
+    """The submission a still-valid key made, if any; `Conflict` if made with another request.
+    An expired key is forgotten here."""
+    stored = session.scalar(
+        select(IdempotencyKey).where(
+            IdempotencyKey.caller == idempotency.caller, IdempotencyKey.key == idempotency.key
+        )
+    )
+    if stored is None:
+        return None
+    if stored.created_at < utcnow() - idempotency.kept_for:
+        session.delete(stored)
+        session.commit()
+        return None
+    if stored.request_hash != request.fingerprint():
+        raise Conflict(
+            f"the Idempotency-Key {idempotency.key!r} was used for another request (submission "
+            f"{stored.submission_id}); use a new key for a new submission"
+        )
+    return session.get(Submission, stored.submission_id)
 
 
 def get_submission(session: Session, submission_id: int, reader: Submitter) -> Submission:
@@ -158,6 +245,7 @@ class SubmissionFilter:
     challenge: str | None = None
     username: str | None = None
     status: SubmissionStatus | None = None
+    external_id: str | None = None
 
 
 def list_submissions(
@@ -177,56 +265,39 @@ def list_submissions(
         )
     if filters.status:
         query = query.where(Submission.status == filters.status)
+    if filters.external_id:
+        query = query.where(Submission.external_id == filters.external_id)
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
     page = session.scalars(query.order_by(Submission.id.desc()).offset(offset).limit(limit)).all()
     return list(page), total
 
 
-def regrade(session: Session, submission_id: int, enqueue: Enqueue) -> Submission:
+def regrade(
+    session: Session, submission_id: int, enqueue: Enqueue, requested_by: int | None = None
+) -> Submission:
     """Grade a finished submission again, against its challenge's current version (e.g. after
-    a suite was fixed). The previous result is replaced."""
+    a suite was fixed), as a new round: its retries are its own, and the previous gradings
+    stay in its history."""
     submission = session.get(Submission, submission_id)
     if submission is None:
         raise NotFound(f"no submission {submission_id}")
     if not submission.status.terminal:
         raise Conflict(f"submission {submission_id} is {submission.status.value}; wait for it")
     version_id = submission.challenge.current_version_id
-    now = utcnow()
-    updated = session.execute(
-        update(Submission)
-        .where(
-            Submission.id == submission_id,
-            Submission.attempts == submission.attempts,
-            Submission.status == submission.status,
-        )
-        .values(
-            status=SubmissionStatus.QUEUED,
-            attempts=submission.attempts + 1,
-            challenge_version_id=version_id,
-            verdict=None,
-            score=None,
-            max_score=None,
-            duration_ms=None,
-            result=None,
-            error=None,
-            started_at=None,
-            finished_at=None,
-            updated_at=now,
-        )
-        .execution_options(synchronize_session=False)
-    ).rowcount  # type: ignore[attr-defined]
-    session.commit()
-    if updated != 1:
+    assert version_id is not None
+    if not regrade_round(session, submission, version_id, requested_by):
         raise Conflict(f"submission {submission_id} changed meanwhile; try again")
     session.refresh(submission)
     try:
-        enqueue(submission.id, submission.attempts)
+        enqueue(submission.id, submission.round, submission.attempts)
     except Exception:
         log.exception("could not enqueue submission %s; the reaper will retry", submission.id)
     return submission
 
 
-def regrade_challenge(session: Session, slug: str, enqueue: Enqueue) -> list[Submission]:
+def regrade_challenge(
+    session: Session, slug: str, enqueue: Enqueue, requested_by: int | None = None
+) -> list[Submission]:
     """Grade again, against the current version, the latest finished submission of every user
     of a challenge (e.g. after its suite was fixed). Submissions still in progress, and those
     made through API keys (which act for many people), are left alone."""
@@ -241,7 +312,7 @@ def regrade_challenge(session: Session, slug: str, enqueue: Enqueue) -> list[Sub
     ids = list(session.scalars(latest))
     submissions = session.scalars(select(Submission).where(Submission.id.in_(ids))).all()
     return [
-        regrade(session, submission.id, enqueue)
+        regrade(session, submission.id, enqueue, requested_by)
         for submission in sorted(submissions, key=lambda s: s.id)
         if submission.status.terminal
     ]

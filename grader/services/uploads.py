@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from grader.db.models import Challenge, ChallengeStatus, ChallengeVersion, VersionStatus
 from grader.errors import InvalidInput, MalformedInput, SubmissionTooLarge
-from grader.services.challenges import new_version
+from grader.services.challenges import content_hash, new_version
 from worker.challenge import ChallengeError, ChallengeSpec, load_challenge
 
 MAX_ENTRIES = 500
@@ -224,18 +224,28 @@ def load_uploaded(entries: dict[str, bytes]) -> ChallengeSpec:
 
 def add_pending_version(
     session: Session, spec: ChallengeSpec, enqueue_validation: Callable[[int], None]
-) -> ChallengeVersion:
+) -> tuple[ChallengeVersion, bool]:
     """Store `spec` as a pending version (a new challenge stays invisible until it is live),
-    commit, and hand it to a worker for validation."""
+    commit, and hand it to a worker for validation; returns it and whether it is new. The same
+    content as the challenge's latest version (a byte-identical archive again) is that version,
+    not a new one."""
     challenge = session.scalar(select(Challenge).where(Challenge.slug == spec.slug))
     if challenge is None:
         challenge = Challenge(slug=spec.slug, status=ChallengeStatus.ACTIVE)
         session.add(challenge)
         session.flush()
+    latest = session.scalar(
+        select(ChallengeVersion)
+        .where(ChallengeVersion.challenge_id == challenge.id)
+        .order_by(ChallengeVersion.number.desc())
+        .limit(1)
+    )
+    if latest is not None and latest.content_hash == content_hash(spec):
+        return latest, False
     version = new_version(session, challenge, spec, status=VersionStatus.PENDING)
     session.commit()
     enqueue_validation(version.id)
-    return version
+    return version, True
 
 
 def finish_validation(session: Session, version_id: int, problems: list[str]) -> ChallengeVersion:

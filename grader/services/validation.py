@@ -2,7 +2,8 @@
 - its contract holds: every rule the prompt states has a test, every test checks a stated rule
   (`contract`);
 - the reference and every alternative right answer score full marks;
-- the starter and every hand-written mutant score less;
+- the starter scores at most half, and every hand-written mutant less than full marks (a stale
+  mutant, which a changed suite no longer catches, is refused as such);
 - automatic mutants of the reference (`mutation`) score less, unless the challenge lists them as
   equivalent with the reason. A sampled, seeded subset by default; all of them on request.
 """
@@ -21,6 +22,8 @@ from worker.sandbox import Sandbox
 
 MAX_SCORE = 100
 MIN_MUTANTS = 4
+#: The most a starter may score: one that does half the work already tests too little.
+MAX_STARTER_SCORE = 50
 #: Automatic mutants graded per challenge by default (seeded by the challenge): enough to catch
 #: a blind spot now and then at every run, few enough for CI. `None` grades them all.
 DEFAULT_AUTOMATIC = 6
@@ -120,8 +123,11 @@ def _problems(challenge: ChallengeSpec, report: ValidationReport) -> list[str]:
             f"starter got {starter.verdict.value}"
             f"{': ' + starter.error if starter.error else ''}; it must import cleanly and fail"
         )
-    elif starter.score >= MAX_SCORE:
-        problems.append("starter scores full marks")
+    elif starter.score > MAX_STARTER_SCORE:
+        problems.append(
+            f"starter scores {starter.score}, more than {MAX_STARTER_SCORE}: the suite tests too "
+            "little that the starter does not already do"
+        )
     if len(challenge.mutants) < MIN_MUTANTS:
         problems.append(f"{len(challenge.mutants)} mutants, at least {MIN_MUTANTS} needed")
     for name, result in report.mutants.items():

@@ -104,9 +104,11 @@ def assert_documented(app: FastAPI, method: str, path: str, response: httpx.Resp
         assert str(response.status_code) in documented, (
             f"{method} {path} answered {response.status_code}, documented: {sorted(documented)}"
         )
-    if response.status_code >= 400:
+    if response.status_code >= 400:  # the one error shape: a sentence, and fields if any
         body = response.json()
-        assert set(body) == {"detail"}, body
+        assert isinstance(body.get("detail"), str) and set(body) <= {"detail", "errors"}, body
+        for field in body.get("errors") or []:
+            assert set(field) == {"loc", "msg", "type"}, field
 
 
 def _route_of(app: FastAPI, method: str, response: httpx.Response) -> dict[str, Any] | None:

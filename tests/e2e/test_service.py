@@ -12,7 +12,8 @@ import signal
 import threading
 import time
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, ClassVar
@@ -23,7 +24,7 @@ from rq import Queue
 from rq.job import JobStatus
 
 from grader.queue import JOB_FUNCTION, QUEUE_NAME
-from grader.services.callbacks import SIGNATURE_HEADER, verify
+from grader.services.webhooks import SIGNATURE_HEADER, verify
 from tests.e2e.conftest import (
     ARCHIVED_SLUG,
     CALLBACK_SECRET,
@@ -448,8 +449,15 @@ def test_admin_regrades_a_finished_submission(service: Service) -> None:
         assert again.json()["status"] == "queued" and again.json()["result"] is None
         assert admin.post("/api/v1/submissions/999999/regrade").status_code == 404
         second = wait_final(admin, submission_id)
-    assert second["attempts"] == first["attempts"] + 1
+    # A new round with retries of its own; the first grading stays in the history.
+    assert (second["round"], second["attempts"]) == (first["round"] + 1, 1)
     assert (second["verdict"], second["score"]) == (first["verdict"], first["score"])
+    history = second["gradings"]
+    assert [(g["round"], g["reason"], g["requested_by"]) for g in history] == [
+        (1, "first", None),
+        (2, "regrade", "admin"),
+    ]
+    assert all(g["status"] == "completed" and g["score"] == first["score"] for g in history)
 
 
 def test_admin_regrades_the_latest_submission_of_every_user_of_a_challenge(
@@ -472,8 +480,8 @@ def test_admin_regrades_the_latest_submission_of_every_user_of_a_challenge(
         assert admin.post("/api/v1/challenges/no-such-challenge/regrade").status_code == 404
         again = wait_final(admin, latest_right["id"])
         untouched = admin.get(f"/api/v1/submissions/{older['id']}").json()
-    assert again["attempts"] == latest_right["attempts"] + 1 and again["score"] == 100
-    assert untouched["attempts"] == older["attempts"]
+    assert again["round"] == latest_right["round"] + 1 and again["score"] == 100
+    assert untouched["round"] == older["round"] and len(untouched["gradings"]) == 1
 
 
 def test_multipart_upload_is_graded_like_json(service: Service) -> None:
@@ -601,7 +609,9 @@ class _Receiver(BaseHTTPRequestHandler):
         pass
 
 
-def test_result_callback_is_signed_and_delivered(service: Service) -> None:
+def test_webhooks_are_signed_logged_redelivered_and_sent_again_on_regrade(
+    service: Service,
+) -> None:
     server = ThreadingHTTPServer(("127.0.0.1", 0), _Receiver)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -609,18 +619,57 @@ def test_result_callback_is_signed_and_delivered(service: Service) -> None:
         url = f"http://127.0.0.1:{server.server_address[1]}/hook"
         _, token = service.new_candidate()
         with service.client(token) as http:
-            body = {"challenge": "hello-world", "files": WRONG, "callback_url": url}
+            body = {
+                "challenge": "hello-world",
+                "files": WRONG,
+                "callback_url": url,
+                "external_id": "ats-app-42",
+            }
             created = http.post("/api/v1/submissions", json=body)
             assert created.status_code == 202, created.text
             final = wait_final(http, created.json()["id"])
+            assert http.get(f"/api/v1/submissions/{final['id']}/deliveries").status_code == 403
         raw, signature = _Receiver.received.get(timeout=60)
+        assert verify(CALLBACK_SECRET, raw, signature)
+        document = json.loads(raw)
+        assert document["event"] == "submission.completed"
+        event = document["submission"]
+        assert (event["id"], event["status"], event["external_id"]) == (
+            final["id"],
+            "completed",
+            "ats-app-42",
+        )
+        assert event["score"] == final["score"] < 100
+        with service.client(service.admin_token) as admin:
+            path = f"/api/v1/submissions/{final['id']}/deliveries"
+            log = poll(lambda: admin.get(path).json(), lambda d: d[0]["status"] == "delivered")
+            (delivery,) = log
+            assert [(a["number"], a["status_code"]) for a in delivery["attempts"]] == [(1, 204)]
+            again = admin.post(f"/api/v1/webhook-deliveries/{delivery['id']}/redeliver")
+            assert again.status_code == 202 and again.json()["redelivery_of"] == delivery["id"]
+            raw_again, signature_again = _Receiver.received.get(timeout=60)
+            assert json.loads(raw_again)["submission"] == event
+            assert verify(CALLBACK_SECRET, raw_again, signature_again)
+            assert admin.post(f"/api/v1/submissions/{final['id']}/regrade").status_code == 202
+            wait_final(admin, final["id"])
+            raw_regrade, _ = _Receiver.received.get(timeout=60)
+            assert json.loads(raw_regrade)["submission"]["round"] == 2
+            log = poll(
+                lambda: admin.get(path).json(),
+                lambda d: len(d) == 3 and all(x["status"] != "pending" for x in d),
+            )
     finally:
         server.shutdown()
         server.server_close()
-    assert verify(CALLBACK_SECRET, raw, signature)
-    document = json.loads(raw)
-    assert document["id"] == final["id"] and document["status"] == "completed"
-    assert document["score"] == final["score"] < 100
+    assert [d["status"] for d in log] == ["delivered"] * 3
+
+
+def poll(read: Callable[[], Any], done: Callable[[Any], bool], seconds: float = 60) -> Any:
+    deadline = time.monotonic() + seconds
+    while not done(value := read()):
+        assert time.monotonic() < deadline, value
+        time.sleep(0.2)
+    return value
 
 
 def test_a_duplicate_job_never_writes_a_second_result(service: Service) -> None:
@@ -702,3 +751,37 @@ def test_warm_slots_grade_and_leave_no_container_behind(
         }
         service.start_worker()
     assert not leftover, f"warm slots left behind: {leftover}"
+
+
+def test_ten_identical_retries_at_once_make_one_submission(service: Service) -> None:
+    with service.client(service.admin_token) as admin:
+        created = admin.post("/api/v1/api-keys", json={"name": "ats-retries"}).json()
+    body = {"challenge": "hello-world", "files": SOLUTION, "external_id": "ats-77"}
+    key = secrets.token_hex(8)
+
+    def post(_: int) -> Any:
+        with service.client(api_key=created["key"]) as http:
+            return http.post("/api/v1/submissions", json=body, headers={"Idempotency-Key": key})
+
+    with ThreadPoolExecutor(10) as pool:
+        answers = list(pool.map(post, range(10)))
+    assert {a.status_code for a in answers} == {202}, [a.text for a in answers]
+    ids = {a.json()["id"] for a in answers}
+    assert len(ids) == 1
+    with service.client(api_key=created["key"]) as http:
+        listed = http.get("/api/v1/submissions", params={"external_id": "ats-77"}).json()
+        assert [s["id"] for s in listed["items"]] == list(ids)
+        final = wait_final(http, ids.pop())
+    assert (final["score"], final["api_key"]["name"]) == (100, "ats-retries")
+
+
+def test_deactivating_a_user_cuts_off_their_live_token(service: Service) -> None:
+    username, token = service.new_candidate()
+    with service.client(token) as http:
+        assert http.get("/api/v1/challenges").status_code == 200
+        with service.client(service.admin_token) as admin:
+            users = admin.get("/api/v1/users").json()
+            user_id = next(u["id"] for u in users if u["username"] == username)
+            assert admin.post(f"/api/v1/users/{user_id}/deactivate").status_code == 200
+        assert http.get("/api/v1/challenges").status_code == 401
+        assert submit(http, SOLUTION).status_code == 401

@@ -10,11 +10,12 @@ from sqlalchemy.orm import Session
 from grader.db.models import Challenge, Submission, SubmissionStatus, User, utcnow
 from grader.errors import ChallengeClosed, InvalidSubmission, NotFound
 from grader.queue import grading_job_id
-from grader.services import grading
+from grader.services import grading, submissions
+from grader.services.grading import Enqueue
 from grader.services.submissions import (
+    NewSubmission,
     SubmissionRules,
     Submitter,
-    create_submission,
     get_submission,
 )
 from worker.result import GradeResult, Verdict
@@ -25,8 +26,29 @@ DEADLINE = timedelta(seconds=60)
 
 
 class Enqueued(list[tuple[int, int]]):
-    def __call__(self, submission_id: int, attempt: int) -> None:
+    """The (submission, attempt) pairs enqueued, all of round 1 unless `rounds` says so."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rounds: list[int] = []
+
+    def __call__(self, submission_id: int, round_: int, attempt: int) -> None:
         self.append((submission_id, attempt))
+        self.rounds.append(round_)
+
+
+def create_submission(
+    session: Session,
+    who: Submitter,
+    challenge: str,
+    files: dict[str, str],
+    rules: SubmissionRules,
+    enqueue: Enqueue,
+) -> Submission:
+    created, _ = submissions.create_submission(
+        session, who, NewSubmission(challenge, files), rules, enqueue
+    )
+    return created
 
 
 def result(verdict: Verdict, score: int = 0) -> GradeResult:
@@ -83,7 +105,7 @@ def test_create_stores_a_queued_row_and_enqueues_attempt_1(
 def test_a_failed_enqueue_still_keeps_the_submission_for_the_reaper(
     session: Session, hello: Challenge, candidate: User
 ) -> None:
-    def broken(submission_id: int, attempt: int) -> None:
+    def broken(submission_id: int, round_: int, attempt: int) -> None:
         raise ConnectionError("redis down")
 
     created = create_submission(
@@ -133,7 +155,11 @@ def test_another_candidate_cannot_see_the_submission(
 
 def test_only_one_copy_of_a_job_claims_an_attempt(session: Session, submission: Submission) -> None:
     first = grading.claim(session, submission.id)
-    assert first == grading.Claim(submission.id, 1)
+    assert first is not None and (first.submission_id, first.round, first.attempt) == (
+        submission.id,
+        1,
+        1,
+    )
     assert grading.claim(session, submission.id) is None
     assert fresh(session, submission).status is SubmissionStatus.RUNNING
 
@@ -165,7 +191,7 @@ def test_internal_errors_are_retried_then_given_up(
     enqueued = Enqueued()
     for attempt in (1, 2):
         claimed = grading.claim(session, submission.id)
-        assert claimed == grading.Claim(submission.id, attempt)
+        assert claimed is not None and (claimed.round, claimed.attempt) == (1, attempt)
         outcome = grading.record(session, claimed, result(Verdict.INTERNAL_ERROR), 3, enqueued)
         assert outcome is grading.Recorded.RETRYING
     assert enqueued == [(submission.id, 2), (submission.id, 3)]
@@ -201,7 +227,7 @@ def test_the_reaper_requeues_a_lost_job_and_the_old_one_cannot_write(
     # The new attempt starts; then the presumed-lost job turns up late while it runs: the late
     # write is refused (attempt 1 no longer owns the row) and the new attempt's result counts.
     claimed = grading.claim(session, submission.id)
-    assert claimed == grading.Claim(submission.id, 2)
+    assert claimed is not None and claimed.attempt == 2
     late = grading.record(session, stuck, result(Verdict.PASSED, 100), 3, Enqueued())
     assert late is grading.Recorded.STALE
     grading.record(session, claimed, result(Verdict.FAILED, 40), 3, Enqueued())
@@ -227,13 +253,13 @@ def test_the_reaper_leaves_a_queued_submission_alone_while_redis_holds_its_job(
     """A long backlog (or a job waiting for Docker) is not a lost job: no attempt is spent."""
     age(session, submission, 120)
     enqueued = Enqueued()
-    pending = {grading_job_id(submission.id, 1)}
+    pending = {grading_job_id(submission.id, 1, 1)}
     report = grading.requeue_stale(session, DEADLINE, 3, enqueued, pending)
     assert report.requeued == [] and enqueued == []
     assert fresh(session, submission).attempts == 1
     # Another attempt's job, or none at all, does not count: the job is lost.
     report = grading.requeue_stale(
-        session, DEADLINE, 3, enqueued, {grading_job_id(submission.id, 2)}
+        session, DEADLINE, 3, enqueued, {grading_job_id(submission.id, 1, 2)}
     )
     assert report.requeued == [submission.id] and enqueued == [(submission.id, 2)]
 
@@ -246,7 +272,7 @@ def test_a_running_submission_past_the_deadline_is_reaped_even_if_its_job_is_kno
     age(session, submission, 120)
     enqueued = Enqueued()
     report = grading.requeue_stale(
-        session, DEADLINE, 3, enqueued, {grading_job_id(submission.id, 1)}
+        session, DEADLINE, 3, enqueued, {grading_job_id(submission.id, 1, 1)}
     )
     assert report.requeued == [submission.id] and enqueued == [(submission.id, 2)]
 
@@ -262,6 +288,7 @@ def test_a_released_claim_goes_back_to_the_queue_at_no_attempts_cost(
     # The same attempt claims it again (rq's retry of the same job), and only once.
     again = grading.claim(session, submission.id)
     assert again is not None and again.attempt == 1
-    assert not grading.release(session, claimed.__class__(submission.id, 2), "stale")
+    stale = grading.Claim(submission.id, 1, 2, claimed.grading_id)
+    assert not grading.release(session, stale, "stale")
     assert grading.record(session, again, result(Verdict.PASSED, 100), 3, Enqueued())
     assert fresh(session, submission).status is SubmissionStatus.COMPLETED

@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, status
+from fastapi import APIRouter, Depends, HTTPException, Response, status
 from fastapi.security import OAuth2PasswordRequestForm
 
-from grader.api.deps import SessionDep, SettingsDep
-from grader.api.schemas import Token, error_responses
+from grader.api.deps import CurrentPrincipal, SessionDep, SettingsDep
+from grader.api.schemas import PasswordChange, Token, error_responses
 from grader.security import create_access_token
-from grader.services.users import authenticate
+from grader.services.users import authenticate, change_password
 
 router = APIRouter(prefix="/auth", tags=["auth"])
 
@@ -32,3 +32,16 @@ def login(
     lifetime = timedelta(minutes=settings.access_token_minutes)
     token = create_access_token(user.id, settings.secret_key.get_secret_value(), lifetime)
     return Token(access_token=token, expires_in=int(lifetime.total_seconds()))
+
+
+@router.post(
+    "/password", status_code=status.HTTP_204_NO_CONTENT, responses=error_responses(401, 403, 422)
+)
+def change_own_password(
+    body: PasswordChange, principal: CurrentPrincipal, session: SessionDep
+) -> Response:
+    """Change your own password (the current one first). API keys have none."""
+    if principal.user_id is None:
+        raise HTTPException(status.HTTP_403_FORBIDDEN, "API keys have no password")
+    change_password(session, principal.user_id, body.current_password, body.new_password)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import time
+from datetime import timedelta
 from typing import Annotated
 
-from fastapi import APIRouter, File, Form, Query, Response, UploadFile, status
+from fastapi import APIRouter, File, Form, Header, Query, Response, UploadFile, status
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
 
@@ -34,17 +35,33 @@ from grader.api.schemas import (
 )
 from grader.config import Settings
 from grader.db.models import SubmissionStatus
-from grader.errors import InvalidSubmission
-from grader.queue import RedisClient, enqueue_grading, grading_queue
-from grader.services import callbacks
+from grader.errors import InvalidSubmission, SubmissionTooLarge
+from grader.queue import RedisClient, grading_enqueuer, grading_queue
 from grader.services import submissions as service
+from grader.services import webhooks
 from grader.services.ratelimit import SubmissionLimiter
-from grader.services.submissions import SubmissionFilter, SubmissionRules, Submitter
+from grader.services.submissions import (
+    Idempotency,
+    NewSubmission,
+    SubmissionFilter,
+    SubmissionRules,
+    Submitter,
+)
 
-router = APIRouter(prefix="/submissions", tags=["submissions"], responses=error_responses(401))
+router = APIRouter(prefix="/submissions", tags=["submissions"], responses=error_responses(401, 422))
 
 #: What accepting a submission can answer besides 202 (see `_accept`).
-ACCEPT_ERRORS = error_responses(400, 404, 413, 422, 429, 503)
+ACCEPT_ERRORS = error_responses(400, 404, 409, 413, 422, 429, 503)
+IdempotencyKeyHeader = Annotated[
+    str | None,
+    Header(
+        alias="Idempotency-Key",
+        max_length=200,
+        pattern=r"^[\x21-\x7e]+$",
+        description="Any unique string of yours (printable ASCII, up to 200): a retry with the "
+        "same key and body returns the first submission; another body with it is a 409.",
+    ),
+]
 LOCATION = {
     "Location": {"description": "Where to read the submission.", "schema": {"type": "string"}}
 }
@@ -64,8 +81,12 @@ def create_submission(
     limiter: LimiterDep,
     settings: SettingsDep,
     response: Response,
+    idempotency_key: IdempotencyKeyHeader = None,
 ) -> SubmissionOut:
-    return _accept(body, principal, session, redis, limiter, settings, response, dict(body.files))
+    """Queue an answer for grading. With an `Idempotency-Key`, a retry of the same request
+    (within `GRADER_IDEMPOTENCY_HOURS`) answers the first submission again; the same key with
+    another request is a 409."""
+    return _accept(body, principal, session, redis, limiter, settings, response, idempotency_key)
 
 
 @router.post(
@@ -89,18 +110,29 @@ def upload_submission(
     settings: SettingsDep,
     response: Response,
     callback_url: Annotated[str | None, Form(pattern=NO_NUL)] = None,
+    external_id: Annotated[str | None, Form(max_length=200, pattern=NO_NUL)] = None,
+    idempotency_key: IdempotencyKeyHeader = None,
 ) -> SubmissionOut:
     """The same as `POST /submissions`, with the files as a multipart upload."""
+    total = sum(upload.size or 0 for upload in files)
+    if total > settings.max_submission_bytes:
+        raise SubmissionTooLarge(
+            f"the files hold {total} bytes; a submission holds at most "
+            f"{settings.max_submission_bytes}"
+        )
     texts: dict[str, str] = {}
     for upload in files:
         name = upload.filename or ""
-        data = upload.file.read(settings.max_submission_bytes + 1)
+        if name in texts:
+            raise InvalidSubmission(f"{name!a} is uploaded twice; send each file once")
         try:
-            texts[name] = data.decode("utf-8")
+            texts[name] = upload.file.read().decode("utf-8")
         except UnicodeDecodeError as exc:
-            raise InvalidSubmission(f"{name}: the content is not UTF-8 text") from exc
-    body = SubmissionCreate(challenge=challenge, files=texts, callback_url=callback_url)
-    return _accept(body, principal, session, redis, limiter, settings, response, texts)
+            raise InvalidSubmission(f"{name!a}: the content is not UTF-8 text") from exc
+    body = SubmissionCreate(
+        challenge=challenge, files=texts, callback_url=callback_url, external_id=external_id
+    )
+    return _accept(body, principal, session, redis, limiter, settings, response, idempotency_key)
 
 
 def _accept(
@@ -111,26 +143,41 @@ def _accept(
     limiter: SubmissionLimiter,
     settings: Settings,
     response: Response,
-    files: dict[str, str],
+    idempotency_key: str | None,
 ) -> SubmissionOut:
-    limiter.hit(principal.rate_subject, settings.rate_limit_per_minute)
-    callback_url = None
-    if body.callback_url is not None:
-        if settings.callback_secret is None:
-            raise callbacks.CallbackRefused("callbacks are not enabled on this server")
-        callback_url = callbacks.check_url(body.callback_url, settings.callback_allow_private)
-    queue = grading_queue(redis, settings.job_timeout_seconds)
-    submission = service.create_submission(
-        session,
-        principal.submitter,
-        body.challenge,
-        files,
-        SubmissionRules(settings.max_files, settings.max_submission_bytes),
-        lambda submission_id, attempt: enqueue_grading(queue, submission_id, attempt),
-        callback_url,
+    request = NewSubmission(body.challenge, dict(body.files), body.callback_url, body.external_id)
+    idempotency = (
+        Idempotency(
+            principal.rate_subject,
+            idempotency_key,
+            timedelta(hours=settings.idempotency_hours),
+        )
+        if idempotency_key
+        else None
     )
-    response.headers["Location"] = f"/api/v1/submissions/{submission.id}"
-    return SubmissionOut.of(submission, principal.submitter.sees_all)
+    earlier = service.replay(session, idempotency, request) if idempotency else None
+    if earlier is None:  # a retry of an accepted request is neither counted nor checked again
+        per_minute = principal.rate_limit or (
+            settings.api_key_rate_limit_per_minute
+            if principal.api_key_id is not None
+            else settings.rate_limit_per_minute
+        )
+        limiter.hit(principal.rate_subject, per_minute)
+        if body.callback_url is not None:
+            if settings.callback_secret is None:
+                raise webhooks.CallbackRefused("callbacks are not enabled on this server")
+            webhooks.check_url(body.callback_url, settings.callback_allow_private)
+        queue = grading_queue(redis, settings.job_timeout_seconds)
+        earlier, _ = service.create_submission(
+            session,
+            principal.submitter,
+            request,
+            SubmissionRules(settings.max_files, settings.max_submission_bytes),
+            grading_enqueuer(queue),
+            idempotency,
+        )
+    response.headers["Location"] = f"/api/v1/submissions/{earlier.id}"
+    return SubmissionOut.of(earlier, principal.submitter.sees_all)
 
 
 @router.get("")
@@ -142,11 +189,18 @@ def list_submissions(
         str | None, Query(pattern=NO_NUL, description="Username (admins and API keys).")
     ] = None,
     status: SubmissionStatus | None = None,
+    external_id: Annotated[
+        str | None, Query(max_length=200, pattern=NO_NUL, description="Your own reference.")
+    ] = None,
     offset: Annotated[int, Query(ge=0, le=MAX_INT)] = 0,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> SubmissionPage:
     items, total = service.list_submissions(
-        session, principal.submitter, SubmissionFilter(challenge, user, status), offset, limit
+        session,
+        principal.submitter,
+        SubmissionFilter(challenge, user, status, external_id),
+        offset,
+        limit,
     )
     return SubmissionPage(
         items=[SubmissionOut.of(s, principal.submitter.sees_all) for s in items],
@@ -199,10 +253,14 @@ def _load(
     responses=error_responses(403, 404, 409),
 )
 def regrade_submission(
-    submission_id: RowId, _: AdminUser, session: SessionDep, redis: RedisDep, settings: SettingsDep
+    submission_id: RowId,
+    admin: AdminUser,
+    session: SessionDep,
+    redis: RedisDep,
+    settings: SettingsDep,
 ) -> SubmissionOut:
+    """Grade a finished submission again (a new round, with retries of its own); its earlier
+    gradings stay in `gradings`, and its callback URL, if any, gets a new delivery."""
     queue = grading_queue(redis, settings.job_timeout_seconds)
-    submission = service.regrade(
-        session, submission_id, lambda sid, attempt: enqueue_grading(queue, sid, attempt)
-    )
+    submission = service.regrade(session, submission_id, grading_enqueuer(queue), admin.id)
     return SubmissionOut.of(submission, staff=True)
