@@ -130,6 +130,13 @@ class Settings(BaseSettings):
     )
     host: str = Field(default="127.0.0.1", description="Address `grader serve` listens on.")
     port: int = Field(default=8000, description="Port `grader serve` listens on.")
+    public_url: str = Field(
+        default="http://127.0.0.1:8000",
+        description="Where people reach the service: invitation links start with it.",
+    )
+    questions_dir: Path = Field(
+        default=REPO_ROOT / "questions", description="Folder of the built-in question bank."
+    )
     api_url: str = Field(
         default="http://127.0.0.1:8000", description="Server `grader submit` talks to."
     )

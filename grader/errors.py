@@ -7,6 +7,10 @@ class GraderError(Exception):
     """Base of every error a service raises on purpose; `str()` is shown to the caller."""
 
 
+class Forbidden(GraderError):
+    """The caller may not do this (a revoked or expired invitation, a role without the right)."""
+
+
 class NotFound(GraderError):
     """The thing asked for does not exist, or the caller may not know it exists."""
 

@@ -14,7 +14,7 @@ from grader.db.models import ChallengeVersion, Submission, VersionStatus
 from grader.db.session import session_scope
 from grader.engine import pooled_sandbox, process_sandbox
 from grader.queue import enqueue_webhook, grading_enqueuer, grading_queue
-from grader.services import notifications, webhooks
+from grader.services import invitations, notifications, webhooks
 from grader.services.challenges import spec_of
 from grader.services.grading import Recorded, claim, record, release
 from grader.services.uploads import finish_validation
@@ -103,6 +103,7 @@ def grade_submission(submission_id: int) -> str:
     notifications.publish_changed(queue.connection, submission_id)
     if outcome in (Recorded.COMPLETED, Recorded.GAVE_UP):
         with session_scope(url) as session:
+            invitations.refresh_after_grading(session, submission_id)
             finished = session.get(Submission, submission_id)
             delivery = webhooks.deliver_submission(session, finished) if finished else None
             leased = webhooks.lease_due(session) if delivery else []

@@ -16,13 +16,26 @@ from prometheus_client import CollectorRegistry
 from redis import Redis
 
 from grader import errors
-from grader.api.routes import admin, auth, challenges, docs, health, submissions, webhooks
+from grader.api.routes import (
+    admin,
+    assessments,
+    auth,
+    challenges,
+    docs,
+    health,
+    invitation,
+    questions,
+    submissions,
+    webhooks,
+)
 from grader.config import Settings, get_settings
 from grader.db.migrate import require_schema
+from grader.db.models import utcnow
 from grader.db.session import session_scope
 from grader.metrics import GradingCollector, HttpMetrics
 from grader.services.challenges import sync_catalog
 from grader.services.notifications import ChangeHub
+from grader.services.question_bank import sync_bank
 from grader.services.ratelimit import SubmissionLimiter, WaitSlots
 from grader.web import SECURITY_HEADERS, STATIC_DIR
 
@@ -36,6 +49,7 @@ ERROR_STATUS: list[tuple[type[errors.GraderError], int]] = [
     (errors.RateLimited, 429),
     (errors.Unavailable, 503),
     (errors.NotFound, 404),
+    (errors.Forbidden, 403),
     (errors.ChallengeClosed, 422),
     (errors.InvalidInput, 422),
     (errors.MalformedInput, 400),
@@ -80,6 +94,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         require_schema(settings.database_url)
         with session_scope(settings.database_url) as session:
             report = sync_catalog(session, settings.challenges_dir)
+            sync_bank(session, settings.questions_dir)
         log.info(
             "catalog: added %s, updated %s, broken %s",
             report.added,
@@ -102,6 +117,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         max_body_size=2 * max(settings.max_request_bytes, settings.max_upload_bytes),
     )
     app.state.settings = settings
+    app.state.clock = utcnow
     app.state.redis = Redis.from_url(settings.redis_url)
     app.state.limiter = SubmissionLimiter(app.state.redis)
     app.state.changes = ChangeHub(settings.redis_url)
@@ -134,7 +150,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app.add_exception_handler(errors.GraderError, _grader_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
-    for module in (auth, challenges, submissions, webhooks, admin):
+    for module in (
+        auth,
+        challenges,
+        submissions,
+        webhooks,
+        admin,
+        assessments,
+        invitation,
+        questions,
+    ):
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(health.router)
     app.include_router(docs.router)

@@ -7,8 +7,9 @@ settings never reaches the environment's database.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Path, Request, status
@@ -19,8 +20,10 @@ from grader.api.schemas import NO_NUL
 from grader.config import Settings
 from grader.db.models import Role, User
 from grader.db.session import get_sessionmaker
+from grader.errors import NotFound
 from grader.queue import RedisClient
 from grader.security import decode_access_token
+from grader.services import invitations
 from grader.services.notifications import ChangeHub
 from grader.services.ratelimit import SubmissionLimiter, WaitSlots
 from grader.services.submissions import Submitter
@@ -111,9 +114,11 @@ class Principal:
 
     @property
     def submitter(self) -> Submitter:
-        # API keys belong to services acting for many candidates: they see everything.
+        # API keys belong to services acting for many candidates, and staff (reviewers
+        # included) read candidates' code: they see every submission.
+        staff = self.role is not None and self.role.staff
         return Submitter(
-            self.user_id, self.api_key_id, sees_all=self.is_admin or self.api_key_id is not None
+            self.user_id, self.api_key_id, sees_all=staff or self.api_key_id is not None
         )
 
     @property
@@ -161,6 +166,85 @@ def get_admin(principal: CurrentPrincipal, session: SessionDep) -> User:
 
 
 AdminUser = Annotated[User, Depends(get_admin)]
+
+
+def _user_with(principal: Principal, session: Session, roles: tuple[Role, ...]) -> User:
+    user = get_active_user(session, principal.user_id) if principal.role in roles else None
+    if user is None:
+        allowed = ", ".join(role.value for role in roles)
+        raise HTTPException(status.HTTP_403_FORBIDDEN, f"only for: {allowed}")
+    return user
+
+
+def get_manager(principal: CurrentPrincipal, session: SessionDep) -> User:
+    """Admins and recruiters: they create, publish and close assessments."""
+    return _user_with(principal, session, (Role.ADMIN, Role.RECRUITER))
+
+
+ManagerUser = Annotated[User, Depends(get_manager)]
+
+
+def get_reviewer(principal: CurrentPrincipal, session: SessionDep) -> User:
+    """Staff who review: notes, review scores, decisions."""
+    return _user_with(principal, session, (Role.ADMIN, Role.RECRUITER, Role.REVIEWER))
+
+
+ReviewerUser = Annotated[User, Depends(get_reviewer)]
+
+
+def get_staff_reader(principal: CurrentPrincipal) -> Principal:
+    """Who may read assessments, invitations and scorecards: staff, and API keys (an
+    applicant tracking system pulls scorecards)."""
+    if principal.api_key_id is None and not (principal.role and principal.role.staff):
+        raise HTTPException(status.HTTP_403_FORBIDDEN, "staff only")
+    return principal
+
+
+StaffReader = Annotated[Principal, Depends(get_staff_reader)]
+
+
+def get_inviter(principal: CurrentPrincipal) -> Principal:
+    """Who may invite and revoke: admins, recruiters and API keys."""
+    if principal.api_key_id is None and principal.role not in (Role.ADMIN, Role.RECRUITER):
+        raise HTTPException(status.HTTP_403_FORBIDDEN, "only for: admin, recruiter, API keys")
+    return principal
+
+
+Inviter = Annotated[Principal, Depends(get_inviter)]
+
+
+def get_clock(request: Request) -> Callable[[], datetime]:
+    """The server's clock (`app.state.clock`: tests move it; nothing else does)."""
+    clock: Callable[[], datetime] = request.app.state.clock
+    return clock
+
+
+ClockDep = Annotated[Callable[[], datetime], Depends(get_clock)]
+
+_invitation_token = APIKeyHeader(
+    name="X-Invitation-Token",
+    auto_error=False,
+    description="The token of the candidate's invitation link (`inv_...`).",
+)
+
+
+def get_invitation(
+    sessions: SessionsDep,
+    clock: ClockDep,
+    token: Annotated[str | None, Depends(_invitation_token)],
+) -> int:
+    """The id of the invitation the candidate's token opens (its own session, closed at once:
+    a long-poll holds no connection). A revoked or expired one is a 403 saying so."""
+    if not token:
+        raise _unauthorized("send the invitation's token as X-Invitation-Token")
+    with sessions() as session:
+        try:
+            return invitations.by_token(session, token, clock()).id
+        except NotFound as exc:
+            raise _unauthorized("unknown invitation link") from exc
+
+
+CurrentInvitation = Annotated[int, Depends(get_invitation)]
 
 
 def limit_body(request: Request, settings: SettingsDep) -> None:

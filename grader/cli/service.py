@@ -16,6 +16,7 @@ from grader.config import child_environment, get_settings
 from grader.db.migrate import upgrade
 from grader.db.session import get_sessionmaker
 from grader.services.challenges import sync_catalog
+from grader.services.question_bank import sync_bank
 from grader.supervisor import grader_command, start_redis, supervise, terminate
 from grader.worker_pool import run_worker_pool
 from worker.sandbox import SandboxError
@@ -29,6 +30,7 @@ def migrate() -> None:
     upgrade(settings.database_url)
     with get_sessionmaker(settings.database_url)() as session:
         report = sync_catalog(session, settings.challenges_dir)
+        sync_bank(session, settings.questions_dir)
     for slug, problem in report.broken.items():
         err_console.print(Text.assemble((f"challenge {slug} skipped:", "yellow"), " ", problem))
 

@@ -62,7 +62,16 @@ class Base(DeclarativeBase):
 
 class Role(StrEnum):
     ADMIN = "admin"
+    """Everything."""
+    RECRUITER = "recruiter"
+    """Assessments and invitations, and what a reviewer does; not challenges or users."""
+    REVIEWER = "reviewer"
+    """Reads assessments, scorecards, code and answers; writes notes, review scores, decisions."""
     CANDIDATE = "candidate"
+
+    @property
+    def staff(self) -> bool:
+        return self is not Role.CANDIDATE
 
 
 class ChallengeStatus(StrEnum):
@@ -179,7 +188,10 @@ class GradingReason(StrEnum):
 
 class Submission(Base):
     __tablename__ = "submissions"
-    __table_args__ = (Index("ix_submissions_status_updated", "status", "updated_at"),)
+    __table_args__ = (
+        Index("ix_submissions_status_updated", "status", "updated_at"),
+        Index("ix_submissions_invitation_item", "invitation_id", "item_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
@@ -189,6 +201,10 @@ class Submission(Base):
     )
     challenge_id: Mapped[int] = mapped_column(ForeignKey("challenges.id"), index=True)
     challenge_version_id: Mapped[int] = mapped_column(ForeignKey("challenge_versions.id"))
+    invitation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("invitations.id"), doc="Made in an assessment, by its invited candidate."
+    )
+    item_id: Mapped[int | None] = mapped_column(ForeignKey("assessment_items.id"))
     files: Mapped[dict[str, Any]]
     status: Mapped[SubmissionStatus] = mapped_column(
         _enum(SubmissionStatus, "submission_status"), default=SubmissionStatus.QUEUED
@@ -224,6 +240,8 @@ class Submission(Base):
     challenge_version: Mapped[ChallengeVersion] = relationship()
     user: Mapped[User | None] = relationship(foreign_keys=[user_id])
     api_key: Mapped[ApiKey | None] = relationship()
+    item: Mapped[AssessmentItem | None] = relationship()
+    invitation: Mapped[Invitation | None] = relationship()
     gradings: Mapped[list[Grading]] = relationship(
         order_by="Grading.id", back_populates="submission"
     )
@@ -311,6 +329,7 @@ class WebhookDelivery(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     event: Mapped[str] = mapped_column(String(40), doc="`submission.completed`, ...")
     submission_id: Mapped[int | None] = mapped_column(ForeignKey("submissions.id"), index=True)
+    invitation_id: Mapped[int | None] = mapped_column(ForeignKey("invitations.id"), index=True)
     url: Mapped[str] = mapped_column(String(2000))
     payload: Mapped[dict[str, Any]]
     status: Mapped[DeliveryStatus] = mapped_column(
@@ -340,3 +359,210 @@ class WebhookAttempt(Base):
     duration_ms: Mapped[int]
 
     delivery: Mapped[WebhookDelivery] = relationship(back_populates="attempts")
+
+
+class AssessmentStatus(StrEnum):
+    DRAFT = "draft"
+    PUBLISHED = "published"
+    """Items and pinned versions fixed; candidates may be invited."""
+    CLOSED = "closed"
+    """No one starts any more; results stay."""
+    ARCHIVED = "archived"
+    """Hidden from lists by default; kept with its results."""
+
+
+class CountingPolicy(StrEnum):
+    BEST = "best"
+    LAST = "last"
+
+
+class Feedback(StrEnum):
+    FULL = "full"
+    """Per-test outcomes and messages."""
+    TESTS = "tests"
+    """Test names and pass/fail only."""
+    SCORE = "score"
+    NONE = "none"
+    """Only that the submission was received."""
+
+
+class ItemKind(StrEnum):
+    CODING = "coding"
+    QUESTION = "question"
+
+
+class Assessment(Base):
+    """A set of items a candidate is invited to take within a time limit, ending in a report."""
+
+    __tablename__ = "assessments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(63), unique=True)
+    title: Mapped[str] = mapped_column(String(200))
+    instructions: Mapped[str] = mapped_column(Text, default="", doc="Markdown.")
+    time_limit_minutes: Mapped[int | None]
+    opens_at: Mapped[datetime | None]
+    closes_at: Mapped[datetime | None]
+    counting: Mapped[CountingPolicy] = mapped_column(
+        _enum(CountingPolicy, "counting_policy", check=False), default=CountingPolicy.BEST
+    )
+    max_submissions_per_item: Mapped[int | None]
+    feedback: Mapped[Feedback] = mapped_column(
+        _enum(Feedback, "feedback", check=False), default=Feedback.FULL
+    )
+    webhook_url: Mapped[str | None] = mapped_column(
+        String(2000), doc="Told `invitation.finished` (unless the invitation has its own URL)."
+    )
+    status: Mapped[AssessmentStatus] = mapped_column(
+        _enum(AssessmentStatus, "assessment_status", check=False), default=AssessmentStatus.DRAFT
+    )
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    copied_from_id: Mapped[int | None] = mapped_column(ForeignKey("assessments.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    published_at: Mapped[datetime | None]
+    closed_at: Mapped[datetime | None]
+
+    items: Mapped[list[AssessmentItem]] = relationship(
+        order_by="AssessmentItem.position",
+        back_populates="assessment",
+        cascade="all, delete-orphan",
+    )
+
+
+class AssessmentItem(Base):
+    """A coding challenge (its version pinned at publication) or a concept question (its text
+    and rubric copied at publication), with its weight in the total."""
+
+    __tablename__ = "assessment_items"
+    __table_args__ = (UniqueConstraint("assessment_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessments.id"), index=True)
+    position: Mapped[int] = mapped_column(doc="1, 2, ... in the order candidates see them.")
+    kind: Mapped[ItemKind] = mapped_column(_enum(ItemKind, "item_kind", check=False))
+    weight: Mapped[int] = mapped_column(doc="Its share of the assessment's 100 points.")
+    challenge_id: Mapped[int | None] = mapped_column(ForeignKey("challenges.id"))
+    challenge_version_id: Mapped[int | None] = mapped_column(
+        ForeignKey("challenge_versions.id"), doc="Pinned when the assessment is published."
+    )
+    question_id: Mapped[str | None] = mapped_column(String(80))
+    question: Mapped[dict[str, Any] | None] = mapped_column(
+        doc="The question as it was when the assessment was published (grader.questions)."
+    )
+
+    assessment: Mapped[Assessment] = relationship(back_populates="items")
+    challenge: Mapped[Challenge | None] = relationship()
+    challenge_version: Mapped[ChallengeVersion | None] = relationship()
+
+
+class InvitationStatus(StrEnum):
+    INVITED = "invited"
+    STARTED = "started"
+    FINISHED = "finished"
+    """By the candidate, or at the deadline by the service (`finished_how`)."""
+    EXPIRED = "expired"
+    """Never started before the assessment's window closed."""
+    REVOKED = "revoked"
+
+
+class Decision(StrEnum):
+    ADVANCE = "advance"
+    HOLD = "hold"
+    REJECT = "reject"
+
+
+class Invitation(Base):
+    """A candidate invited to an assessment. The link's token is shown once; only its hash is
+    kept. The server's clock alone decides the deadline."""
+
+    __tablename__ = "invitations"
+    __table_args__ = (Index("ix_invitations_assessment_status", "assessment_id", "status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessments.id"))
+    candidate_name: Mapped[str] = mapped_column(String(200))
+    candidate_email: Mapped[str | None] = mapped_column(
+        String(320), doc="A label: no mail is sent."
+    )
+    external_id: Mapped[str | None] = mapped_column(String(200), index=True)
+    callback_url: Mapped[str | None] = mapped_column(String(2000))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    token_prefix: Mapped[str] = mapped_column(String(16))
+    status: Mapped[InvitationStatus] = mapped_column(
+        _enum(InvitationStatus, "invitation_status", check=False), default=InvitationStatus.INVITED
+    )
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    api_key_id: Mapped[int | None] = mapped_column(ForeignKey("api_keys.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    opened_at: Mapped[datetime | None]
+    started_at: Mapped[datetime | None]
+    deadline_at: Mapped[datetime | None] = mapped_column(
+        index=True, doc="The earlier of start + time limit and the window's close."
+    )
+    finished_at: Mapped[datetime | None]
+    finished_how: Mapped[str | None] = mapped_column(
+        String(20), doc="`candidate`, `deadline` or `closed`."
+    )
+    revoked_at: Mapped[datetime | None]
+    score: Mapped[float | None] = mapped_column(
+        doc="The total out of 100, kept up to date as gradings and reviews come in."
+    )
+    needs_review: Mapped[bool] = mapped_column(default=False)
+    decision: Mapped[Decision | None] = mapped_column(_enum(Decision, "decision", check=False))
+    decision_comment: Mapped[str | None] = mapped_column(Text)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None]
+
+    assessment: Mapped[Assessment] = relationship()
+    decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
+
+
+class Answer(Base):
+    """A candidate's answer to a concept question: graded exactly (multiple choice) or given a
+    proposed score that a reviewer confirms or overrides (short answer)."""
+
+    __tablename__ = "answers"
+    __table_args__ = (UniqueConstraint("invitation_id", "item_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    invitation_id: Mapped[int] = mapped_column(ForeignKey("invitations.id"), index=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("assessment_items.id"))
+    answer: Mapped[dict[str, Any]] = mapped_column(doc='{"choice": [1]} or {"text": "..."}.')
+    answered_at: Mapped[datetime] = mapped_column(default=utcnow)
+    points: Mapped[int] = mapped_column(doc="Exact (multiple choice) or proposed (short answer).")
+    max_points: Mapped[int]
+    matched: Mapped[list[Any] | None] = mapped_column(JSON, doc="Rubric points matched.")
+    reviewed_points: Mapped[int | None]
+    review_comment: Mapped[str | None] = mapped_column(Text)
+    reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    reviewed_at: Mapped[datetime | None]
+
+    reviewed_by: Mapped[User | None] = relationship()
+
+
+class ReviewNote(Base):
+    __tablename__ = "review_notes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    invitation_id: Mapped[int] = mapped_column(ForeignKey("invitations.id"), index=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    author: Mapped[User] = relationship()
+
+
+class QuestionRecord(Base):
+    """A concept question of the bank: the repository's `questions/` folder is synced in, and
+    admins upload more (validated like the catalog's)."""
+
+    __tablename__ = "questions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(80), unique=True, doc="The question's own id.")
+    section: Mapped[int]
+    kind: Mapped[str] = mapped_column(String(20))
+    content: Mapped[dict[str, Any]] = mapped_column(doc="grader.questions.Question, as JSON.")
+    source: Mapped[str] = mapped_column(String(20), doc="`bank` or `upload`.")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -18,7 +18,7 @@ from grader.queue import (
     grading_queue,
     pending_jobs,
 )
-from grader.services import webhooks
+from grader.services import invitations, webhooks
 from grader.services.grading import ReapReport, requeue_stale
 
 log = logging.getLogger(__name__)
@@ -36,10 +36,14 @@ def reap_once(settings: Settings, redis: RedisClient) -> ReapReport:
             pending,
         )
     with session_scope(settings.database_url) as session:
+        finished = invitations.finalise_due(session)
+        if finished:
+            log.warning("finalised %s invitation(s) at their deadline", len(finished))
         for submission_id in report.gave_up:
             submission = session.get(Submission, submission_id)
             if submission is not None:
                 webhooks.deliver_submission(session, submission)
+                invitations.refresh_after_grading(session, submission_id)
         # Webhook deliveries that are due: new ones, retries after their backoff, lost jobs.
         for delivery_id in webhooks.lease_due(session):
             enqueue_webhook(queue, delivery_id)

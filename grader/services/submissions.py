@@ -132,6 +132,17 @@ class NewSubmission:
 
 
 @dataclass(frozen=True)
+class Placement:
+    """A submission made to an assessment's item: graded against the version the item pins,
+    whatever the catalog says (or whether the challenge was archived since)."""
+
+    invitation_id: int
+    item_id: int
+    challenge_id: int
+    version_id: int
+
+
+@dataclass(frozen=True)
 class Idempotency:
     """An `Idempotency-Key` and whose it is (keys of different callers never meet)."""
 
@@ -147,6 +158,7 @@ def create_submission(
     rules: SubmissionRules,
     enqueue: Enqueue,
     idempotency: Idempotency | None = None,
+    placement: Placement | None = None,
 ) -> tuple[Submission, bool]:
     """Store a valid submission as queued, commit, then enqueue its first attempt; returns it
     and whether it is new.
@@ -160,16 +172,22 @@ def create_submission(
         earlier = replay(session, idempotency, request)
         if earlier is not None:
             return earlier, False
-    challenge = get_open_challenge(session, request.challenge)
+    if placement is None:
+        challenge = get_open_challenge(session, request.challenge)
+        assert challenge.current_version_id is not None
+        challenge_id, version_id = challenge.id, challenge.current_version_id
+    else:
+        challenge_id, version_id = placement.challenge_id, placement.version_id
     clean = validate_files(request.files, rules)
-    assert challenge.current_version_id is not None
     now = utcnow()
     submission = Submission(
         user_id=submitter.user_id,
         api_key_id=submitter.api_key_id,
         external_id=request.external_id,
-        challenge_id=challenge.id,
-        challenge_version_id=challenge.current_version_id,
+        challenge_id=challenge_id,
+        challenge_version_id=version_id,
+        invitation_id=placement.invitation_id if placement else None,
+        item_id=placement.item_id if placement else None,
         files=clean,
         callback_url=request.callback_url,
         status=SubmissionStatus.QUEUED,
@@ -283,7 +301,9 @@ def regrade(
         raise NotFound(f"no submission {submission_id}")
     if not submission.status.terminal:
         raise Conflict(f"submission {submission_id} is {submission.status.value}; wait for it")
-    version_id = submission.challenge.current_version_id
+    # An assessment's submission stays on the version its item pins.
+    pinned = submission.item.challenge_version_id if submission.item else None
+    version_id = pinned or submission.challenge.current_version_id
     assert version_id is not None
     if not regrade_round(session, submission, version_id, requested_by):
         raise Conflict(f"submission {submission_id} changed meanwhile; try again")

@@ -117,11 +117,13 @@ def new_delivery(
     submission_id: int | None = None,
     redelivery_of: int | None = None,
     requested_by: int | None = None,
+    invitation_id: int | None = None,
 ) -> WebhookDelivery:
     """A pending delivery, due now (added and flushed; the caller commits)."""
     delivery = WebhookDelivery(
         event=str(event["event"]),
         submission_id=submission_id,
+        invitation_id=invitation_id,
         url=url,
         payload=event,
         status=DeliveryStatus.PENDING,
@@ -155,6 +157,7 @@ def redeliver(session: Session, delivery_id: int, requested_by: int) -> WebhookD
         original.submission_id,
         redelivery_of=original.id,
         requested_by=requested_by,
+        invitation_id=original.invitation_id,
     )
     session.commit()
     return delivery

@@ -10,6 +10,8 @@ import psycopg
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
+from sqlalchemy import text
+from sqlalchemy.exc import IntegrityError
 
 from grader.db.migrate import upgrade
 from grader.db.models import Base
@@ -40,3 +42,17 @@ def test_the_migrated_schema_is_the_models_schema(database_url: str) -> None:
         context = MigrationContext.configure(connection, opts={"compare_type": False})
         differences = compare_metadata(context, Base.metadata)
     assert differences == [], differences
+
+
+def test_usernames_stay_unique_ignoring_case_after_every_migration(database_url: str) -> None:
+    """The expression index (lower(username)) is invisible to the comparison above, and a
+    SQLite batch migration of `users` would drop it silently."""
+    upgrade(database_url)
+    insert = text(
+        "INSERT INTO users (username, password_hash, role, is_active, created_at) "
+        "VALUES (:name, 'x', 'candidate', true, CURRENT_TIMESTAMP)"
+    )
+    with get_engine(database_url).begin() as connection:
+        connection.execute(insert, {"name": "Alice"})
+    with pytest.raises(IntegrityError), get_engine(database_url).begin() as connection:
+        connection.execute(insert, {"name": "alice"})

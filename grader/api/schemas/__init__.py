@@ -62,7 +62,11 @@ _ERRORS: dict[int, tuple[str, type[BaseModel], dict[str, Any]]] = {
         Error,
         {"WWW-Authenticate": {"description": "`Bearer`.", "schema": {"type": "string"}}},
     ),
-    403: ("Admins only.", Error, {}),
+    403: (
+        "The caller's role may not do this, or the invitation was revoked or has expired.",
+        Error,
+        {},
+    ),
     404: ("No such thing, or not one the caller may see.", Error, {}),
     409: ("The request clashes with the current state.", Error, {}),
     413: ("The request body, or the submission's files, are over the size limit.", Error, {}),
