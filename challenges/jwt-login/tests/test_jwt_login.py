@@ -76,14 +76,16 @@ def shared_user(client) -> str:
 
 
 def shared_login(client):
-    """(response of POST /token for the shared user, time just before it was sent)."""
+    """(response of POST /token for the shared user, time just before it was sent, time just
+    after its answer came)."""
     username = shared_user(client)
     if "login" not in _shared:
         before = time.time()
         response = login(client, username)
+        after = time.time()
         if response.status_code != 200:
-            return response, before
-        _shared["login"] = (response, before)
+            return response, before, after
+        _shared["login"] = (response, before, after)
     return _shared["login"]
 
 
@@ -210,7 +212,7 @@ def test_usernames_are_case_sensitive(client):
 @pytest.mark.points(7)
 @pytest.mark.rule("R6")
 def test_login_returns_a_bearer_token(client):
-    response, _ = shared_login(client)
+    response, _, _ = shared_login(client)
     assert response.status_code == 200, (
         f"POST /token with the right credentials should answer 200, got {response.status_code}: {response.text[:300]}"
     )
@@ -228,7 +230,7 @@ def test_login_returns_a_bearer_token(client):
 @pytest.mark.rule("R1")
 def test_token_is_hs256_with_secret_key_sub_and_exp(client, app_env):
     username = shared_user(client)
-    response, before = shared_login(client)
+    response, before, after = shared_login(client)
     assert response.status_code == 200, (
         f"POST /token with the right credentials should answer 200, got {response.status_code}: {response.text[:300]}"
     )
@@ -251,10 +253,14 @@ def test_token_is_hs256_with_secret_key_sub_and_exp(client, app_env):
     except jwt.InvalidTokenError as exc:
         raise AssertionError(f"the token does not decode with HS256 and SECRET_KEY: {exc}") from None
     assert claims["sub"] == username, f"the token's sub should be {username!r}, got {claims['sub']!r}"
-    minutes = (float(claims["exp"]) - before) / 60
-    assert 29 <= minutes <= 31, (
+    # The token was issued between `before` and `after`; its exp is 30 minutes later, give or
+    # take one (R1), plus a second either way since a NumericDate is whole seconds.
+    exp = float(claims["exp"])
+    earliest, latest = before + 29 * 60 - 1, after + 31 * 60 + 1
+    assert earliest <= exp <= latest, (
         f"the token's exp should be 30 minutes (give or take one) after it was issued, it is "
-        f"{minutes:.1f} minutes ahead"
+        f"{(exp - before) / 60:.2f} minutes after POST /token was sent and "
+        f"{(exp - after) / 60:.2f} minutes after its answer came"
     )
 
 
@@ -354,7 +360,7 @@ def test_no_response_contains_the_password_or_a_hash(client, reveals):
     username, first = shared_registration(client)
     responses = {"POST /register": first}
     responses["POST /register (again)"] = register(client, username)
-    token_response, _ = shared_login(client)
+    token_response, _, _ = shared_login(client)
     responses["POST /token"] = token_response
     token = token_response.json().get("access_token") if token_response.status_code == 200 else None
     if token:
