@@ -134,6 +134,17 @@ class Settings(BaseSettings):
         default="http://127.0.0.1:8000",
         description="Where people reach the service: invitation links start with it.",
     )
+    login_attempts_per_minute: int = Field(
+        default=10, ge=1, description="Log-in attempts per username a minute (API and pages)."
+    )
+    web_session_hours: float = Field(
+        default=8, gt=0, le=24 * 30, description="A staff member's browser session lasts this long."
+    )
+    cookie_secure: bool | None = Field(
+        default=None,
+        description="Send the session cookie only over HTTPS. Default: when the request came "
+        "over HTTPS (or `public_url` is https).",
+    )
     questions_dir: Path = Field(
         default=REPO_ROOT / "questions", description="Folder of the built-in question bank."
     )

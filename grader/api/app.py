@@ -27,6 +27,7 @@ from grader.api.routes import (
     questions,
     submissions,
     webhooks,
+    workspace,
 )
 from grader.config import Settings, get_settings
 from grader.db.migrate import require_schema
@@ -38,6 +39,10 @@ from grader.services.notifications import ChangeHub
 from grader.services.question_bank import sync_bank
 from grader.services.ratelimit import SubmissionLimiter, WaitSlots
 from grader.web import SECURITY_HEADERS, STATIC_DIR
+from grader.web.auth import CsrfRefused
+from grader.web.deps import LoginRequired, PageError
+from grader.web.errors import error_page, is_page, login_required
+from grader.web.routes import web_routers
 
 log = logging.getLogger(__name__)
 
@@ -59,14 +64,26 @@ ERROR_STATUS: list[tuple[type[errors.GraderError], int]] = [
 
 async def _grader_error(request: Request, exc: Exception) -> Response:
     code = next((c for cls, c in ERROR_STATUS if isinstance(exc, cls)), 400)
+    if isinstance(exc, PageError):
+        code = exc.status
+    if is_page(request):
+        return error_page(request, code, str(exc))
     headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, errors.RetryLater) else None
     return JSONResponse({"detail": str(exc)}, status_code=code, headers=headers)
+
+
+async def _csrf_refused(request: Request, exc: Exception) -> Response:
+    if is_page(request):
+        return error_page(request, 403, str(exc))
+    return JSONResponse({"detail": str(exc)}, status_code=403)
 
 
 async def _validation_error(request: Request, exc: Exception) -> Response:
     """The one error shape for a request that fails validation: a sentence, then the fields.
     A body that is not even JSON is a 400, like any unreadable body."""
     assert isinstance(exc, RequestValidationError)
+    if is_page(request):
+        return error_page(request, 422, "the form is incomplete or invalid: go back and check it")
     fields = [
         {"loc": list(e.get("loc", ())), "msg": str(e.get("msg", "")), "type": str(e.get("type"))}
         for e in exc.errors()
@@ -150,6 +167,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app.add_exception_handler(errors.GraderError, _grader_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(CsrfRefused, _csrf_refused)
+    app.add_exception_handler(LoginRequired, login_required)
     for module in (
         auth,
         challenges,
@@ -158,10 +177,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         admin,
         assessments,
         invitation,
+        workspace,
         questions,
     ):
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(health.router)
     app.include_router(docs.router)
+    for router in web_routers():
+        app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app

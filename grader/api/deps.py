@@ -28,6 +28,7 @@ from grader.services.notifications import ChangeHub
 from grader.services.ratelimit import SubmissionLimiter, WaitSlots
 from grader.services.submissions import Submitter
 from grader.services.users import find_api_key, get_active_user
+from grader.web.auth import CsrfRefused, browser_of, check_csrf
 
 
 def get_settings(request: Request) -> Settings:
@@ -229,19 +230,32 @@ _invitation_token = APIKeyHeader(
 
 
 def get_invitation(
+    request: Request,
     sessions: SessionsDep,
     clock: ClockDep,
     token: Annotated[str | None, Depends(_invitation_token)],
 ) -> int:
-    """The id of the invitation the candidate's token opens (its own session, closed at once:
-    a long-poll holds no connection). A revoked or expired one is a 403 saying so."""
-    if not token:
-        raise _unauthorized("send the invitation's token as X-Invitation-Token")
+    """The id of the invitation the candidate's token opens, or the candidate's browser session
+    made from it (the cookie; then state-changing requests need its CSRF token). Its own
+    session, closed at once: a long-poll holds no connection. A revoked or expired invitation
+    is a 403 saying so."""
+    now = clock()
     with sessions() as session:
+        if token:
+            try:
+                return invitations.by_token(session, token, now).id
+            except NotFound as exc:
+                raise _unauthorized("unknown invitation link") from exc
+        browser = browser_of(request, session, now)
+        if browser is None or browser.invitation_id is None:
+            raise _unauthorized("send the invitation's token as X-Invitation-Token")
         try:
-            return invitations.by_token(session, token, clock()).id
-        except NotFound as exc:
-            raise _unauthorized("unknown invitation link") from exc
+            check_csrf(request, browser)
+        except CsrfRefused as exc:
+            raise HTTPException(status.HTTP_403_FORBIDDEN, str(exc)) from exc
+        invitation = invitations.get_invitation(session, browser.invitation_id)
+        invitations.check_usable(session, invitation, now)
+        return invitation.id
 
 
 CurrentInvitation = Annotated[int, Depends(get_invitation)]

@@ -566,3 +566,59 @@ class QuestionRecord(Base):
     source: Mapped[str] = mapped_column(String(20), doc="`bank` or `upload`.")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class WebSession(Base):
+    """A browser's session (the web pages): a staff member's after logging in, or a candidate's
+    made from an invitation link. The cookie carries a random token; only its hash is kept, with
+    the CSRF token forms and scripts must send back. Expiry is decided here, not by the cookie."""
+
+    __tablename__ = "web_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    invitation_id: Mapped[int | None] = mapped_column(ForeignKey("invitations.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(index=True)
+
+    user: Mapped[User | None] = relationship()
+
+
+class Draft(Base):
+    """The files a candidate is editing for a coding item, saved as they type (the workspace
+    restores them on reload or in another browser). Not a submission: never graded."""
+
+    __tablename__ = "drafts"
+    __table_args__ = (UniqueConstraint("invitation_id", "item_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    invitation_id: Mapped[int] = mapped_column(ForeignKey("invitations.id"), index=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("assessment_items.id"))
+    files: Mapped[dict[str, Any]]
+    revision: Mapped[int] = mapped_column(default=1, doc="Raised by every save.")
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ActivityKind(StrEnum):
+    PASTE = "paste"
+    BLUR = "blur"
+    FOCUS = "focus"
+    ACTIVE = "active"
+
+
+class ActivityEvent(Base):
+    """A coarse activity signal from the candidate's workspace, for reviewers: a large paste
+    (its size), focus lost or regained, seconds active on an item. The landing page says so."""
+
+    __tablename__ = "activity_events"
+    __table_args__ = (Index("ix_activity_events_invitation", "invitation_id", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    invitation_id: Mapped[int] = mapped_column(ForeignKey("invitations.id"))
+    item_id: Mapped[int | None] = mapped_column(ForeignKey("assessment_items.id"))
+    kind: Mapped[ActivityKind] = mapped_column(_enum(ActivityKind, "activity_kind", check=False))
+    at: Mapped[datetime] = mapped_column(doc="When the browser saw it (clamped to the server's).")
+    size: Mapped[int | None] = mapped_column(doc="Characters pasted.")
+    seconds: Mapped[int | None] = mapped_column(doc="Seconds active, for `active`.")

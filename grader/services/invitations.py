@@ -119,12 +119,18 @@ def by_token(session: Session, token: str, now: datetime | None = None) -> Invit
     )
     if invitation is None:
         raise NotFound("no invitation has this link")
+    check_usable(session, invitation, now or utcnow())
+    return invitation
+
+
+def check_usable(session: Session, invitation: Invitation, now: datetime) -> None:
+    """`Forbidden` (saying why) for a revoked invitation or one whose window closed unstarted:
+    its link and the browser sessions made from it stop working."""
     if invitation.status is InvitationStatus.REVOKED:
         raise Forbidden("this invitation was revoked")
-    _expire_if_closed(session, invitation, now or utcnow())
+    _expire_if_closed(session, invitation, now)
     if invitation.status is InvitationStatus.EXPIRED:
         raise Forbidden("this invitation expired: the assessment's window closed")
-    return invitation
 
 
 def _expire_if_closed(session: Session, invitation: Invitation, now: datetime) -> None:

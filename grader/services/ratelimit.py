@@ -34,9 +34,9 @@ class SubmissionLimiter:
         )
         self._limiter = MovingWindowRateLimiter(storage)
 
-    def hit(self, subject: str, per_minute: int) -> None:
-        """Count one submission by `subject`; `RateLimited` once the last minute holds
-        `per_minute` already.
+    def hit(self, subject: str, per_minute: int, what: str = "submissions") -> None:
+        """Count one submission (or one of `what`) by `subject`; `RateLimited` once the last
+        minute holds `per_minute` already.
 
         Without Redis the request is refused (`Unavailable`, 503) before anything is stored: the
         queue is down too, and the caller is told when to retry instead of getting a 500."""
@@ -53,7 +53,7 @@ class SubmissionLimiter:
             ) from exc
         retry_after = max(1, math.ceil(reset_time - time.time()))
         raise RateLimited(
-            f"more than {per_minute} submissions in a minute; retry in {retry_after} s",
+            f"more than {per_minute} {what} in a minute; retry in {retry_after} s",
             retry_after,
         )
 

@@ -52,8 +52,11 @@ class Submitter:
     sees_all: bool
 
 
-def validate_files(files: Mapping[str, Any], rules: SubmissionRules) -> Files:
-    """The files if they follow every rule, else `InvalidSubmission` saying which one broke."""
+def validate_files(
+    files: Mapping[str, Any], rules: SubmissionRules, require_main: bool = True
+) -> Files:
+    """The files if they follow every rule, else `InvalidSubmission` saying which one broke.
+    (A draft being edited may lack main.py for a while: `require_main=False`.)"""
     if not isinstance(files, Mapping) or not files:
         raise InvalidSubmission(
             "`files` must map file names to their text, with main.py among them"
@@ -75,7 +78,7 @@ def validate_files(files: Mapping[str, Any], rules: SubmissionRules) -> Files:
                 f"{name}: contains a NUL character; only text files are accepted"
             )
         clean[name] = text
-    if "main.py" not in clean:
+    if require_main and "main.py" not in clean:
         raise InvalidSubmission("no main.py: the app must be defined as `app` in main.py")
     if total > rules.max_bytes:
         raise SubmissionTooLarge(

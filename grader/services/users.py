@@ -10,12 +10,12 @@ import re
 import secrets
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from grader import security
-from grader.db.models import ApiKey, Role, User, utcnow
+from grader.db.models import ApiKey, Role, User, WebSession, utcnow
 from grader.errors import Conflict, InvalidInput, NotFound
 
 USERNAME_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.@-]{1,63}")
@@ -91,8 +91,15 @@ def set_active(session: Session, user_id: int, active: bool, acting: User) -> Us
     if user.id == acting.id and not active:
         raise InvalidInput("you cannot deactivate yourself")
     user.is_active = active
+    if not active:
+        _log_out_everywhere(session, user)
     session.commit()
     return user
+
+
+def _log_out_everywhere(session: Session, user: User) -> None:
+    """Their browser sessions end too (tokens and keys are refused by the activity check)."""
+    session.execute(delete(WebSession).where(WebSession.user_id == user.id))
 
 
 def reset_password(session: Session, user_id: int) -> tuple[User, str]:
@@ -100,6 +107,7 @@ def reset_password(session: Session, user_id: int) -> tuple[User, str]:
     user = get_user(session, user_id)
     password = secrets.token_urlsafe(12)
     user.password_hash = security.hash_password(password)
+    _log_out_everywhere(session, user)
     session.commit()
     return user, password
 

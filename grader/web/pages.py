@@ -1,7 +1,9 @@
-"""Rendering pages with Jinja2: autoescaping always on, so candidate text is always text."""
+"""Rendering pages with Jinja2: autoescaping always on, so candidate text is always text;
+Markdown only through `markdown` (sanitised); times in UTC, shown the same on every page."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from fastapi import Request
@@ -9,9 +11,27 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from grader.web import TEMPLATES_DIR
+from grader.web.markdown import render_markdown
 
 templates = Jinja2Templates(directory=TEMPLATES_DIR)
 templates.env.autoescape = True
+
+
+def _when(moment: datetime | None) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M UTC") if moment else "-"
+
+
+def _duration(seconds: float | None) -> str:
+    if seconds is None:
+        return "-"
+    minutes, secs = divmod(int(seconds), 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours} h {minutes:02d} min" if hours else f"{minutes} min {secs:02d} s"
+
+
+templates.env.filters["markdown"] = render_markdown
+templates.env.filters["when"] = _when
+templates.env.filters["duration"] = _duration
 
 
 def render(request: Request, name: str, context: dict[str, Any], status: int = 200) -> HTMLResponse:

@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, HTTPException, Response, status
 from fastapi.security import OAuth2PasswordRequestForm
 
-from grader.api.deps import CurrentPrincipal, SessionDep, SettingsDep
+from grader.api.deps import CurrentPrincipal, LimiterDep, SessionDep, SettingsDep
 from grader.api.schemas import PasswordChange, Token, error_responses
 from grader.security import create_access_token
 from grader.services.users import authenticate, change_password
@@ -16,12 +16,22 @@ from grader.services.users import authenticate, change_password
 router = APIRouter(prefix="/auth", tags=["auth"])
 
 
-@router.post("/token", responses=error_responses(400, 401, 422))
+def login_subject(username: str) -> str:
+    """Attempts are counted per username (any case), wherever they come from: guessing one
+    account's password is slowed even from many addresses."""
+    return f"login:{username.strip().lower()[:64]}"
+
+
+@router.post("/token", responses=error_responses(400, 401, 422, 429, 503))
 def login(
     form: Annotated[OAuth2PasswordRequestForm, Depends()],
     session: SessionDep,
     settings: SettingsDep,
+    limiter: LimiterDep,
 ) -> Token:
+    """A bearer token for a username and password (at most
+    `GRADER_LOGIN_ATTEMPTS_PER_MINUTE` attempts per username a minute)."""
+    limiter.hit(login_subject(form.username), settings.login_attempts_per_minute, "log-in attempts")
     user = authenticate(session, form.username, form.password)
     if user is None:
         raise HTTPException(
