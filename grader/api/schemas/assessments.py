@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import AliasPath, BaseModel, ConfigDict, Field
+from pydantic import AliasChoices, AliasPath, BaseModel, ConfigDict, Field
 
 from grader.api.schemas import NO_NUL, Request
 from grader.db.models import (
@@ -61,7 +61,9 @@ class AssessmentOut(BaseModel):
 
     @classmethod
     def of(cls, assessment: Assessment) -> AssessmentOut:
-        out = cls.model_validate(assessment, from_attributes=True)
+        # Not the ORM items: they are not ItemOut's shape (a Challenge row, no title).
+        fields = {name: getattr(assessment, name) for name in cls.model_fields if name != "items"}
+        out = cls.model_validate(fields)
         out.items = [
             ItemOut(
                 position=item.position,
@@ -110,7 +112,10 @@ class InvitationOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
     id: int
-    assessment: str = Field(validation_alias=AliasPath("assessment", "slug"))
+    # The row's assessment's slug, or the slug itself (InvitationCreated is made from a dump).
+    assessment: str = Field(
+        validation_alias=AliasChoices(AliasPath("assessment", "slug"), "assessment")
+    )
     candidate_name: str
     candidate_email: str | None
     external_id: str | None
