@@ -105,8 +105,10 @@ def grade_submission(submission_id: int) -> str:
         with session_scope(url) as session:
             invitations.refresh_after_grading(session, submission_id)
             finished = session.get(Submission, submission_id)
-            delivery = webhooks.deliver_submission(session, finished) if finished else None
-            leased = webhooks.lease_due(session) if delivery else []
+            if finished is not None:
+                webhooks.deliver_submission(session, finished)
+            # This grading's delivery, and an invitation.finished the grading completed.
+            leased = webhooks.lease_due(session)
         for delivery_id in leased:
             enqueue_webhook(queue, delivery_id)
     if outcome is not Recorded.COMPLETED:

@@ -13,8 +13,10 @@ import hashlib
 import hmac
 import ipaddress
 import json
+import logging
 import socket
 import time
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -48,6 +50,9 @@ class CallbackRefused(InvalidSubmission):
 
 #: IPv6 prefixes that carry an IPv4 address in their last 32 bits (NAT64, RFC 6052 / 8215).
 _NAT64 = (ipaddress.ip_network("64:ff9b::/96"), ipaddress.ip_network("64:ff9b:1::/48"))
+
+
+log = logging.getLogger(__name__)
 
 
 def _internal(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
@@ -180,6 +185,16 @@ def deliveries_of(session: Session, submission_id: int) -> list[WebhookDelivery]
             .order_by(WebhookDelivery.id)
         )
     )
+
+
+def send_due(session: Session, enqueue: Callable[[int], None]) -> None:
+    """Hand the deliveries due now to jobs at once (the reaper's pass would, later); a failure
+    to enqueue leaves them to it."""
+    for delivery_id in lease_due(session):
+        try:
+            enqueue(delivery_id)
+        except Exception:  # Redis away: the lease expires and the reaper retries
+            log.warning("webhook delivery %s left to the reaper", delivery_id, exc_info=True)
 
 
 def lease_due(session: Session, now: datetime | None = None, limit: int = 100) -> list[int]:

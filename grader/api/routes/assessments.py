@@ -3,6 +3,7 @@ reports, review answers and decide. (Candidates use the invitation routes.)"""
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Query, Request, Response, status
@@ -37,8 +38,9 @@ from grader.api.schemas.assessments import (
     ScorecardOut,
     scorecard_out,
 )
+from grader.config import Settings
 from grader.db.models import AssessmentStatus, InvitationStatus
-from grader.queue import grading_enqueuer, grading_queue
+from grader.queue import enqueue_webhook, grading_enqueuer, grading_queue
 from grader.services import assessments, invitations, scorecards, webhooks
 from grader.services.assessments import AssessmentFilter, AssessmentSpec
 from grader.services.scorecards import InvitationFilter
@@ -66,11 +68,20 @@ def list_assessments(
     return AssessmentPage(items=items, total=total, offset=offset, limit=limit)
 
 
+def check_webhook(spec: AssessmentSpec, settings: Settings) -> None:
+    """An assessment's webhook URL is checked like a submission's callback, when it is set."""
+    if spec.webhook_url is not None:
+        if settings.callback_secret is None:
+            raise webhooks.CallbackRefused("webhooks are not enabled on this server")
+        webhooks.check_url(spec.webhook_url, settings.callback_allow_private)
+
+
 @router.post("/assessments", status_code=status.HTTP_201_CREATED, responses=error_responses(409))
 def create_assessment(
-    body: AssessmentSpec, author: ManagerUser, session: SessionDep
+    body: AssessmentSpec, author: ManagerUser, session: SessionDep, settings: SettingsDep
 ) -> AssessmentOut:
     """A new draft: its items are challenges (by slug) and questions (by id), each weighted."""
+    check_webhook(body, settings)
     return AssessmentOut.of(assessments.create_assessment(session, body, author))
 
 
@@ -81,9 +92,10 @@ def read_assessment(slug: Slug, _: StaffReader, session: SessionDep) -> Assessme
 
 @router.put("/assessments/{slug}", responses=error_responses(404, 409))
 def update_assessment(
-    slug: Slug, body: AssessmentSpec, _: ManagerUser, session: SessionDep
+    slug: Slug, body: AssessmentSpec, _: ManagerUser, session: SessionDep, settings: SettingsDep
 ) -> AssessmentOut:
     """Change a draft; a published assessment answers 409 (copy it to change it)."""
+    check_webhook(body, settings)
     return AssessmentOut.of(assessments.update_assessment(session, slug, body))
 
 
@@ -94,10 +106,14 @@ def publish(slug: Slug, _: ManagerUser, session: SessionDep) -> AssessmentOut:
 
 
 @router.post("/assessments/{slug}/close", responses=error_responses(404, 409))
-def close(slug: Slug, _: ManagerUser, session: SessionDep) -> AssessmentOut:
+def close(
+    slug: Slug, _: ManagerUser, session: SessionDep, redis: RedisDep, settings: SettingsDep
+) -> AssessmentOut:
     """No one starts any more; candidates at work are finalised now."""
     closed = assessments.close(session, slug)
     invitations.finalise_due(session)
+    queue = grading_queue(redis, settings.job_timeout_seconds)
+    webhooks.send_due(session, partial(enqueue_webhook, queue))
     return AssessmentOut.of(closed)
 
 

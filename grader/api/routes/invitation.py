@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import time
 from datetime import datetime
+from functools import partial
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Response, status
@@ -35,8 +36,8 @@ from grader.api.schemas.assessments import (
     candidate_submission,
 )
 from grader.db.models import Answer, InvitationStatus
-from grader.queue import grading_enqueuer, grading_queue
-from grader.services import invitations
+from grader.queue import enqueue_webhook, grading_enqueuer, grading_queue
+from grader.services import invitations, webhooks
 from grader.services.submissions import SubmissionRules
 
 router = APIRouter(
@@ -102,10 +103,18 @@ def start(invitation_id: CurrentInvitation, session: SessionDep, clock: ClockDep
 
 
 @router.post("/finish", responses=error_responses(409))
-def finish(invitation_id: CurrentInvitation, session: SessionDep, clock: ClockDep) -> CandidateView:
+def finish(
+    invitation_id: CurrentInvitation,
+    session: SessionDep,
+    redis: RedisDep,
+    settings: SettingsDep,
+    clock: ClockDep,
+) -> CandidateView:
     """Hand in before the deadline (nothing more is taken after)."""
     now = clock()
     invitations.finish(session, invitations.get_invitation(session, invitation_id), now=now)
+    queue = grading_queue(redis, settings.job_timeout_seconds)
+    webhooks.send_due(session, partial(enqueue_webhook, queue))
     return view(session, invitation_id, now)
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import time
 from datetime import datetime
+from functools import partial
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
@@ -20,6 +21,7 @@ from starlette.concurrency import run_in_threadpool
 from grader.api.deps import (
     ChangesDep,
     ClockDep,
+    RedisDep,
     RowId,
     SessionDep,
     SessionsDep,
@@ -29,7 +31,8 @@ from grader.api.deps import (
 from grader.api.routes.invitation import _load, view
 from grader.api.schemas.assessments import CandidateView, candidate_submission
 from grader.db.models import InvitationStatus, ItemKind
-from grader.services import drafts, invitations, web_sessions
+from grader.queue import enqueue_webhook, grading_queue
+from grader.services import drafts, invitations, web_sessions, webhooks
 from grader.web.auth import set_session_cookie
 from grader.web.deps import Candidate, CandidatePage, CsrfChecked, PageError, mark_page
 from grader.web.pages import render
@@ -106,8 +109,16 @@ def start(candidate: CandidatePage, session: SessionDep, clock: ClockDep) -> Res
 
 
 @router.post("/finish", dependencies=[CsrfChecked])
-def finish(candidate: CandidatePage, session: SessionDep, clock: ClockDep) -> Response:
+def finish(
+    candidate: CandidatePage,
+    session: SessionDep,
+    redis: RedisDep,
+    settings: SettingsDep,
+    clock: ClockDep,
+) -> Response:
     invitations.finish(session, candidate.invitation, now=clock())
+    queue = grading_queue(redis, settings.job_timeout_seconds)
+    webhooks.send_due(session, partial(enqueue_webhook, queue))
     return RedirectResponse("/take", status_code=303)
 
 
