@@ -148,7 +148,7 @@ def validate_challenge_version(version_id: int) -> str:
         # Not the suite's fault: do not reject it; rq keeps the failure for an admin to see.
         raise RuntimeError(f"validation hit internal errors; version {version_id} left pending")
     with session_scope(settings.database_url) as session:
-        finish_validation(session, version_id, report.problems)
+        finish_validation(session, version_id, report.problems, report.summary())
     return "live" if report.ok else f"rejected: {report.problems}"
 
 

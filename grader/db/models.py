@@ -173,6 +173,9 @@ class ChallengeVersion(Base):
     problems: Mapped[list[str] | None] = mapped_column(
         JSON, doc="Why validation rejected it (grader.services.validation)."
     )
+    validation: Mapped[dict[str, Any] | None] = mapped_column(
+        JSON, doc="What an upload's validation measured (`ValidationReport.summary`)."
+    )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     challenge: Mapped[Challenge] = relationship(foreign_keys=[challenge_id])

@@ -96,9 +96,14 @@ def sync_catalog(session: Session, root: Path) -> SyncReport:
     return report
 
 
-def list_challenges(session: Session, status: ChallengeStatus | None) -> list[Challenge]:
-    """Challenges with a live version, of one status or (None) of any."""
-    query = select(Challenge).where(Challenge.current_version_id.is_not(None))
+def list_challenges(
+    session: Session, status: ChallengeStatus | None, with_pending: bool = False
+) -> list[Challenge]:
+    """Challenges with a live version (or, `with_pending`, any: a first upload being
+    validated), of one status or (None) of any."""
+    query = select(Challenge)
+    if not with_pending:
+        query = query.where(Challenge.current_version_id.is_not(None))
     if status is not None:
         query = query.where(Challenge.status == status)
     return list(session.scalars(query.order_by(Challenge.slug)))

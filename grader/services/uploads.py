@@ -12,7 +12,7 @@ import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import IO
+from typing import IO, Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -248,14 +248,21 @@ def add_pending_version(
     return version, True
 
 
-def finish_validation(session: Session, version_id: int, problems: list[str]) -> ChallengeVersion:
-    """Make a proven version live (and current, unless a newer one already is), or reject it."""
+def finish_validation(
+    session: Session,
+    version_id: int,
+    problems: list[str],
+    summary: dict[str, Any] | None = None,
+) -> ChallengeVersion:
+    """Make a proven version live (and current, unless a newer one already is), or reject it;
+    keep what the validation measured."""
     version = session.get(ChallengeVersion, version_id)
     if version is None:
         raise InvalidInput(f"no challenge version {version_id}")
     challenge = session.get(Challenge, version.challenge_id)
     assert challenge is not None
     version.problems = problems or None
+    version.validation = summary
     version.status = VersionStatus.REJECTED if problems else VersionStatus.LIVE
     current = challenge.current_version
     if not problems and (current is None or current.number < version.number):

@@ -59,6 +59,27 @@ class ValidationReport:
     def ok(self) -> bool:
         return not self.problems
 
+    def summary(self) -> dict[str, object]:
+        """What the catalog page shows of a validation (kept on the version)."""
+        return {
+            "reference": [self.reference.score, self.reference.max_score],
+            "starter": [self.starter.score, self.starter.max_score],
+            "mutants": {"caught": self.caught, "total": len(self.mutants)},
+            "alternatives": {
+                "full": sum(
+                    1 for r in self.alternatives.values() if r.max_score and r.score == r.max_score
+                ),
+                "total": len(self.alternatives),
+            },
+            "automatic": {
+                "killed": self.automatic_killed,
+                "graded": len(self.automatic),
+                "total": self.automatic_total,
+            },
+            "rules": len(self.contract.rules),
+            "tests": len(self.contract.tests),
+        }
+
 
 def _caught(result: GradeResult) -> bool:
     return result.score < result.max_score or result.max_score == 0

@@ -1,5 +1,62 @@
-"""Placeholder, filled below."""
+"""Operations, for admins: the queue's depth, gradings running, rq workers and their
+heartbeats, and the recent internal errors (an infrastructure fault, never a candidate's)."""
 
-from fastapi import APIRouter
+from __future__ import annotations
 
-router = APIRouter(include_in_schema=False)
+from fastapi import APIRouter, Depends, Request, Response
+from rq import Worker
+from rq.registry import FailedJobRegistry, StartedJobRegistry
+from sqlalchemy import func, select
+
+from grader.api.deps import RedisDep, SessionDep, SettingsDep
+from grader.db.models import Grading, Submission, SubmissionStatus
+from grader.queue import grading_queue
+from grader.web.deps import AdminPage, mark_page
+from grader.web.pages import render
+
+router = APIRouter(prefix="/staff", include_in_schema=False, dependencies=[Depends(mark_page)])
+
+INTERNAL_ERROR = "internal_error"
+
+
+@router.get("/operations")
+def operations(
+    request: Request, staff: AdminPage, session: SessionDep, redis: RedisDep, settings: SettingsDep
+) -> Response:
+    queue = grading_queue(redis, settings.job_timeout_seconds)
+    try:
+        depth = len(queue)
+        running_jobs = len(StartedJobRegistry(queue=queue))
+        failed_jobs = len(FailedJobRegistry(queue=queue))
+        workers = sorted(Worker.all(queue=queue), key=lambda w: w.name)
+        redis_error = None
+    except Exception as exc:  # Redis away: the page still shows what the database knows
+        depth = running_jobs = failed_jobs = 0
+        workers = []
+        redis_error = f"{type(exc).__name__}: {exc}"
+    by_status = dict(
+        session.execute(select(Submission.status, func.count()).group_by(Submission.status)).all()
+    )
+    errors = session.scalars(
+        select(Grading)
+        .where(Grading.verdict == INTERNAL_ERROR)
+        .order_by(Grading.id.desc())
+        .limit(20)
+    ).all()
+    return render(
+        request,
+        "staff/operations.html",
+        {
+            "staff": staff,
+            "browser": staff.browser,
+            "section": "operations",
+            "title": "Operations",
+            "depth": depth,
+            "running_jobs": running_jobs,
+            "failed_jobs": failed_jobs,
+            "workers": workers,
+            "redis_error": redis_error,
+            "by_status": {s.value: by_status.get(s, 0) for s in SubmissionStatus},
+            "errors": errors,
+        },
+    )

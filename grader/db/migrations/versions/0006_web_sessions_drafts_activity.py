@@ -1,5 +1,5 @@
 """The web pages: browser sessions (cookie token hash, CSRF token, server-side expiry), the
-candidate's drafts, activity signals.
+candidate's drafts, activity signals, what an upload's validation measured.
 
 Revision ID: 0006
 Revises: 0005
@@ -18,6 +18,8 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
+    with op.batch_alter_table("challenge_versions") as batch_op:
+        batch_op.add_column(sa.Column("validation", sa.JSON(), nullable=True))
     op.create_table(
         "activity_events",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -109,6 +111,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("challenge_versions") as batch_op:
+        batch_op.drop_column("validation")
     with op.batch_alter_table("web_sessions", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_web_sessions_user_id"))
         batch_op.drop_index(batch_op.f("ix_web_sessions_invitation_id"))
