@@ -144,6 +144,7 @@ def item_page(
         feedback = candidate.invitation.assessment.feedback
         made = invitations.submissions_of(session, candidate.invitation, position)
         context |= {
+            "feedback": feedback,
             "history": [candidate_submission(s, feedback) for s in reversed(made)],
             "workspace": {
                 "position": position,
