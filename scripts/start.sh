@@ -6,10 +6,11 @@
 set -euo pipefail
 if [ "$(id -u)" -ne 0 ]; then
   command -v sudo >/dev/null 2>&1 || { echo "run this as root (no sudo here)" >&2; exit 1; }
-  exec sudo --preserve-env=GRADER_PORT bash "$0" "$@"
+  exec sudo --preserve-env=GRADER_PORT,GRADER_PUBLIC_URL bash "$0" "$@"
 fi
 cd "$(dirname "$0")/.."
 port=${GRADER_PORT:-8000}
+export GRADER_PUBLIC_URL=${GRADER_PUBLIC_URL:-http://127.0.0.1:$port}
 
 scripts/setup-docker.sh >/dev/null
 if ! command -v redis-server >/dev/null 2>&1; then
@@ -31,6 +32,9 @@ if [ ! -s var/admin-password ]; then
   GRADER_ADMIN_PASSWORD=$(cat var/admin-password) .venv/bin/grader users create-admin admin
 fi
 
+# The sample assessment (three seed challenges, ten concept questions), published once.
+.venv/bin/grader assessments create assessments/fastapi-backend-screen.toml --publish --exists-ok
+
 .venv/bin/grader up --port "$port" &
 up=$!
 trap 'kill -INT $up 2>/dev/null; wait $up' EXIT
@@ -44,7 +48,12 @@ token=$(curl -fs -X POST "http://127.0.0.1:$port/api/v1/auth/token" \
 echo "== a sample submission, graded end to end"
 .venv/bin/grader submit hello-world challenges/hello-world/solution \
   --url "http://127.0.0.1:$port" --token "$token"
+link=$(.venv/bin/grader assessments invite fastapi-backend-screen --name "Sample Candidate" \
+  --email candidate@example.com | tail -n 1)
 echo
-echo "The service runs on http://127.0.0.1:$port (API docs: /docs)."
-echo "Admin: admin / the password in var/admin-password. Ctrl-C stops everything."
+echo "The service runs on $GRADER_PUBLIC_URL (API docs: $GRADER_PUBLIC_URL/docs)."
+echo "Staff pages:   $GRADER_PUBLIC_URL/login  (user admin, password in $(pwd)/var/admin-password)"
+echo "A candidate's invitation to the sample assessment (open it in a browser):"
+echo "  $link"
+echo "Ctrl-C stops everything."
 wait $up
