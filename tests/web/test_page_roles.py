@@ -3,6 +3,8 @@ without a row here fails the last test."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from fastapi.routing import APIRoute
 
@@ -11,6 +13,9 @@ from grader.web.routes import web_routers
 from tests.api.conftest import PASSWORD
 from tests.web.conftest import Browser, Site
 
+#: A page refers to nothing outside the service: no CDN, no font, no image from elsewhere.
+EXTERNAL = re.compile(r'(?:src|href|action|content)="((?:https?:)?//[^"]*)"')
+SELF = "http://testserver/"
 VIEWERS = ("anonymous", "candidate", "reviewer", "recruiter", "admin")
 LOGIN = "login"  # a redirect to the login form
 CANDIDATE_ONLY = (401, 401, 401, 401, 401)
@@ -98,6 +103,10 @@ def test_every_page_answers_every_viewer_as_the_role_matrix_says(
                 assert response.status_code == want, where
             if response.status_code in (401, 403):
                 assert "<h1>" in response.text, "an error on a page is a page"
+            elsewhere = [
+                url for url in EXTERNAL.findall(response.text) if not url.startswith(SELF)
+            ]
+            assert not elsewhere, (path, viewer, elsewhere)
 
 
 def test_every_get_page_route_is_in_the_matrix(site: Site) -> None:
