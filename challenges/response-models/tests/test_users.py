@@ -350,7 +350,17 @@ def _assert_fresh_id_and_nothing_overwritten(client, before, new_user, deleted_i
         )
 
 
-@pytest.mark.points(5)
+@pytest.mark.points(2)
+@pytest.mark.rule("R8")
+def test_first_user_after_a_start_gets_id_1(client, restart_app):
+    restart_app()
+    _, user, _ = create(client)
+    assert user["id"] == 1, (
+        f"in a freshly started app (no users yet) the first user created should get id 1, got {user['id']!r}"
+    )
+
+
+@pytest.mark.points(4)
 @pytest.mark.rule("R8")
 def test_ids_after_deleting_the_newest_user(client, restart_app):
     restart_app()
@@ -364,7 +374,7 @@ def test_ids_after_deleting_the_newest_user(client, restart_app):
     )
 
 
-@pytest.mark.points(4)
+@pytest.mark.points(3)
 @pytest.mark.rule("R8")
 def test_ids_after_deleting_a_middle_user(client, restart_app):
     restart_app()

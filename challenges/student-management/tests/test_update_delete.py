@@ -125,13 +125,23 @@ def _ids_after_a_delete(client, restart_app, create_student, position):
         check_student(after[student["id"]], student, f"{situation} and creating another, student {student['id']} (unchanged)")
 
 
-@pytest.mark.points(4)
+@pytest.mark.points(2)
+@pytest.mark.rule("R8")
+def test_first_student_after_a_start_gets_id_1(client, restart_app, create_student):
+    restart_app()
+    first = create_student()
+    assert first["id"] == 1, (
+        f"in a freshly started app (no students yet) the first student created should get id 1, got {first['id']!r}"
+    )
+
+
+@pytest.mark.points(3)
 @pytest.mark.rule("R8", "R9")
 def test_ids_after_deleting_the_newest_student(client, restart_app, create_student):
     _ids_after_a_delete(client, restart_app, create_student, 2)
 
 
-@pytest.mark.points(3)
+@pytest.mark.points(2)
 @pytest.mark.rule("R8", "R9")
 def test_ids_after_deleting_a_middle_student(client, restart_app, create_student):
     _ids_after_a_delete(client, restart_app, create_student, 1)
