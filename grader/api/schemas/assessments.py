@@ -61,24 +61,29 @@ class AssessmentOut(BaseModel):
 
     @classmethod
     def of(cls, assessment: Assessment) -> AssessmentOut:
-        out = cls.model_validate(assessment, from_attributes=True)
-        out.items = [
-            ItemOut(
-                position=item.position,
-                kind=item.kind,
-                weight=item.weight,
-                challenge=item.challenge.slug if item.challenge else None,
-                challenge_version=item.challenge_version.number if item.challenge_version else None,
-                question=item.question_id,
-                title=scorecards.question_of(item).prompt
-                if item.question
-                else item.challenge.slug
-                if item.challenge
-                else str(item.question_id),
-            )
-            for item in assessment.items
-        ]
-        return out
+        # `items` are built below: validating the ORM rows as `ItemOut` fails.
+        fields = {name: getattr(assessment, name) for name in cls.model_fields if name != "items"}
+        return cls(
+            **fields,
+            items=[
+                ItemOut(
+                    position=item.position,
+                    kind=item.kind,
+                    weight=item.weight,
+                    challenge=item.challenge.slug if item.challenge else None,
+                    challenge_version=item.challenge_version.number
+                    if item.challenge_version
+                    else None,
+                    question=item.question_id,
+                    title=scorecards.question_of(item).prompt
+                    if item.question
+                    else item.challenge.slug
+                    if item.challenge
+                    else str(item.question_id),
+                )
+                for item in assessment.items
+            ],
+        )
 
 
 class AssessmentPage(BaseModel):
@@ -107,7 +112,8 @@ class InvitationCreate(Request):
 
 
 class InvitationOut(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
+    # By name too: `InvitationCreated` is made from an `InvitationOut`'s fields.
+    model_config = ConfigDict(from_attributes=True, validate_by_name=True)
 
     id: int
     assessment: str = Field(validation_alias=AliasPath("assessment", "slug"))
