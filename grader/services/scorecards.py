@@ -18,7 +18,7 @@ from datetime import datetime
 from typing import Any
 
 from pydantic import TypeAdapter
-from sqlalchemy import Select, func, select
+from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import Session
 
 from grader.db.models import (
@@ -224,10 +224,19 @@ def scorecard(session: Session, invitation: Invitation, now: datetime | None = N
 
 # --- reports over a whole assessment ------------------------------------------------------------
 
-SORTS = {
+
+def _time_used_key(dialect: str) -> ColumnElement[Any]:
+    """Orders by the time from start to finish (or to the deadline, while it runs). SQLite
+    keeps times as text, and text minus text is 0 there: its times are taken as Julian days."""
+    end = func.coalesce(Invitation.finished_at, Invitation.deadline_at)
+    if dialect == "sqlite":
+        return func.julianday(end) - func.julianday(Invitation.started_at)
+    return end - Invitation.started_at
+
+
+SORTS: dict[str, Any] = {
     "score": Invitation.score,
-    "time_used": func.coalesce(Invitation.finished_at, Invitation.deadline_at)
-    - Invitation.started_at,
+    "time_used": _time_used_key,
     "status": Invitation.status,
     "name": Invitation.candidate_name,
     "created": Invitation.id,
@@ -269,6 +278,8 @@ def invitation_page(
     query = _invitations(assessment, filters)
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
     key = SORTS[sort]
+    if callable(key):
+        key = key(session.get_bind().dialect.name)
     order = key.desc().nulls_last() if descending else key.asc().nulls_last()
     page = session.scalars(query.order_by(order, Invitation.id).offset(offset).limit(limit))
     return list(page), total
