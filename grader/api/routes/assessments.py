@@ -37,6 +37,7 @@ from grader.api.schemas.assessments import (
     ScorecardOut,
     scorecard_out,
 )
+from grader.config import Settings
 from grader.db.models import AssessmentStatus, InvitationStatus
 from grader.queue import grading_enqueuer, grading_queue
 from grader.services import assessments, invitations, scorecards, webhooks
@@ -66,11 +67,24 @@ def list_assessments(
     return AssessmentPage(items=items, total=total, offset=offset, limit=limit)
 
 
+def _check_webhook(spec: AssessmentSpec, settings: Settings) -> None:
+    """The assessment's webhook is held to the rules of a submission's callback URL."""
+    if spec.webhook_url is None:
+        return
+    if settings.callback_secret is None:
+        raise webhooks.CallbackRefused("webhooks are not enabled on this server")
+    try:
+        webhooks.check_url(spec.webhook_url, settings.callback_allow_private)
+    except webhooks.CallbackRefused as exc:
+        raise webhooks.CallbackRefused(str(exc).replace("callback_url", "webhook_url")) from exc
+
+
 @router.post("/assessments", status_code=status.HTTP_201_CREATED, responses=error_responses(409))
 def create_assessment(
-    body: AssessmentSpec, author: ManagerUser, session: SessionDep
+    body: AssessmentSpec, author: ManagerUser, session: SessionDep, settings: SettingsDep
 ) -> AssessmentOut:
     """A new draft: its items are challenges (by slug) and questions (by id), each weighted."""
+    _check_webhook(body, settings)
     return AssessmentOut.of(assessments.create_assessment(session, body, author))
 
 
@@ -81,9 +95,10 @@ def read_assessment(slug: Slug, _: StaffReader, session: SessionDep) -> Assessme
 
 @router.put("/assessments/{slug}", responses=error_responses(404, 409))
 def update_assessment(
-    slug: Slug, body: AssessmentSpec, _: ManagerUser, session: SessionDep
+    slug: Slug, body: AssessmentSpec, _: ManagerUser, session: SessionDep, settings: SettingsDep
 ) -> AssessmentOut:
     """Change a draft; a published assessment answers 409 (copy it to change it)."""
+    _check_webhook(body, settings)
     return AssessmentOut.of(assessments.update_assessment(session, slug, body))
 
 
