@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse
 
 from grader.api.deps import (
     MAX_INT,
+    ClockDep,
     Inviter,
     ManagerUser,
     RedisDep,
@@ -109,10 +110,11 @@ def publish(slug: Slug, _: ManagerUser, session: SessionDep) -> AssessmentOut:
 
 
 @router.post("/assessments/{slug}/close", responses=error_responses(404, 409))
-def close(slug: Slug, _: ManagerUser, session: SessionDep) -> AssessmentOut:
+def close(slug: Slug, _: ManagerUser, session: SessionDep, clock: ClockDep) -> AssessmentOut:
     """No one starts any more; candidates at work are finalised now."""
-    closed = assessments.close(session, slug)
-    invitations.finalise_due(session)
+    now = clock()
+    closed = assessments.close(session, slug, now)
+    invitations.finalise_due(session, now)
     return AssessmentOut.of(closed)
 
 
@@ -163,7 +165,7 @@ def invite(
     principal: Inviter,
     session: SessionDep,
     settings: SettingsDep,
-    request: Request,
+    clock: ClockDep,
 ) -> InvitationCreated:
     """Invite a candidate (no mail is sent: hand them the link). The token is shown once."""
     if body.callback_url is not None:
@@ -178,6 +180,7 @@ def invite(
         ),
         api_key_id=principal.api_key_id,
         created_by_id=principal.user_id,
+        now=clock(),
     )
     return InvitationCreated(
         **InvitationOut.model_validate(invitation).model_dump(),
