@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import AliasPath, BaseModel, ConfigDict, Field
+from pydantic import AliasPath, BaseModel, ConfigDict, Field, StrictInt
 
 from grader.api.schemas import NO_NUL, Request
 from grader.db.models import (
@@ -502,7 +502,8 @@ class CodingSubmissionIn(Request):
 
 
 class AnswerIn(Request):
-    choice: int | list[int] | None = Field(default=None, description="Multiple choice.")
+    # Strict: `true` is no option index (lax validation would read it as 1).
+    choice: StrictInt | list[StrictInt] | None = Field(default=None, description="Multiple choice.")
     text: str | None = Field(default=None, max_length=10_000, description="A short answer.")
 
 
