@@ -55,7 +55,9 @@ class CodingResult:
 
 
 def _counted(submissions: list[Submission], policy: CountingPolicy) -> Submission | None:
-    graded = [s for s in submissions if s.status is SubmissionStatus.COMPLETED and s.max_score]
+    # Every completed grading, an app that did not start (nothing out of 0) included: under
+    # `last`, a last submission that crashed counts, as the exports (one query) count it.
+    graded = [s for s in submissions if s.status is SubmissionStatus.COMPLETED]
     if not graded:
         return None
     if policy is CountingPolicy.LAST:
