@@ -31,6 +31,7 @@ from tests.api.assessment_kit import (
     Kit,
     result_of,
 )
+from worker.result import GradeResult, Verdict
 
 BASE = "/api/v1/assessments"
 
@@ -549,3 +550,40 @@ def test_a_rubric_that_does_not_give_its_paraphrases_full_marks_is_refused(kit: 
     assert kit.count(QuestionRecord, QuestionRecord.key == "upload-status-mc") == 0
     staff = _upload(kit, BANK_FILE, kit.as_role(Role.RECRUITER))
     assert staff.status_code == 403
+
+
+def _csv_rows(kit: Kit, slug: str) -> dict[int, dict[str, str]]:
+    text = kit.call("GET", f"{BASE}/{slug}/report.csv", kit.admin).text
+    return {int(row["invitation"]): row for row in csv.DictReader(io.StringIO(text))}
+
+
+def test_counting_last_counts_a_last_submission_whose_app_did_not_start(kit: Kit) -> None:
+    kit.published("crashed", counting="last")
+    invitation_id, token = kit.started("crashed")
+    kit.graded(token, 1, 4)
+    broken = kit.submitted(token, 1)
+    # The app did not even import: no test was collected, so nothing is out of anything.
+    kit.grade(
+        broken,
+        GradeResult(
+            verdict=Verdict.ERROR, score=0, max_score=0, duration_ms=5, error="SyntaxError"
+        ),
+    )
+    card = kit.scorecard(invitation_id)
+    assert card["items"][0]["points"] == 0.0 and card["total"] == 0.0
+    assert card["items"][0]["coding"]["counted"]["id"] == broken
+    row = _csv_rows(kit, "crashed")[invitation_id]
+    assert (float(row["score"]), float(row["item_1"])) == (0.0, 0.0)
+
+
+def test_after_an_upgrade_the_table_and_the_scorecard_agree(kit: Kit) -> None:
+    kit.published("moved")
+    invitation_id, token = kit.started("moved")
+    kit.graded(token, 1, 2)
+    kit.new_version("hello-world", "moved on")
+    assert kit.call("POST", f"{BASE}/moved/items/1/upgrade", kit.admin).status_code == 202
+    card = kit.scorecard(invitation_id)
+    row = _csv_rows(kit, "moved")[invitation_id]
+    assert card["provisional"] and float(row["score"]) == card["total"] == 0.0
+    listed = kit.call("GET", f"/api/v1/invitations/{invitation_id}", kit.admin).json()
+    assert listed["score"] == card["total"]
