@@ -7,6 +7,7 @@ import csv
 import hashlib
 import io
 import json
+import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,7 +19,7 @@ from grader.cli import app
 from grader.config import REPO_ROOT, get_settings
 from grader.db.migrate import upgrade
 from grader.db.models import Assessment, AssessmentStatus, Invitation
-from grader.db.session import get_sessionmaker
+from grader.db.session import get_engine, get_sessionmaker
 from grader.services.challenges import store_version
 from worker.challenge import load_challenge
 
@@ -28,16 +29,29 @@ SLUG = "fastapi-backend-screen"
 PUBLIC_URL = "https://hire.example.com"
 
 
-@pytest.fixture
-def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+@pytest.fixture(scope="module")
+def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A migrated database holding the sample assessment's three challenges (as the service
-    syncs them at start-up), named by the environment as a deployment would."""
-    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    syncs them at start-up), made once and copied by each test."""
+    path = tmp_path_factory.mktemp("cli") / "template.db"
+    url = f"sqlite:///{path}"
     upgrade(url)
     with get_sessionmaker(url)() as session:
         for slug in ("crud-items", "pydantic-validation", "jwt-login"):
             store_version(session, load_challenge(REPO_ROOT / "challenges" / slug))
         session.commit()
+    get_engine(url).dispose()
+    return path
+
+
+@pytest.fixture
+def database(template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """A copy of the template, named by the environment as a deployment would."""
+    with sqlite3.connect(template) as source, sqlite3.connect(tmp_path / "cli.db") as copy:
+        source.backup(copy)
+    source.close()
+    copy.close()
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
     monkeypatch.setenv("GRADER_DATABASE_URL", url)
     monkeypatch.setenv("GRADER_PUBLIC_URL", PUBLIC_URL)
     get_settings.cache_clear()
