@@ -372,7 +372,7 @@ def report(session: Session, assessment: Assessment) -> Report:
             item.position,
             item.kind,
             item.weight,
-            question_of(item).prompt if item.kind is ItemKind.QUESTION else _slug(item),
+            _title(item),
         )
         for item in assessment.items
     }
@@ -432,6 +432,14 @@ def report(session: Session, assessment: Assessment) -> Report:
 
 def _slug(item: AssessmentItem) -> str:
     return item.challenge.slug if item.challenge else "?"
+
+
+def _title(item: AssessmentItem) -> str:
+    """A question's prompt (its id in a draft, where the question is not copied yet), or the
+    challenge's slug."""
+    if item.kind is ItemKind.QUESTION:
+        return question_of(item).prompt if item.question is not None else str(item.question_id)
+    return _slug(item)
 
 
 CSV_COLUMNS = [
