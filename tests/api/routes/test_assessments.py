@@ -613,3 +613,34 @@ def test_after_an_upgrade_the_table_and_the_scorecard_agree(kit: Kit) -> None:
     assert card["provisional"] and float(row["score"]) == card["total"] == 0.0
     listed = kit.call("GET", f"/api/v1/invitations/{invitation_id}", kit.admin).json()
     assert listed["score"] == card["total"]
+
+
+def test_an_archived_challenge_is_not_published_but_a_running_interview_keeps_it(
+    kit: Kit,
+) -> None:
+    kit.create("before")
+    kit.published("running")
+    _, token = kit.started("running")
+    archived = kit.call("POST", "/api/v1/challenges/hello-world/archive", kit.admin)
+    assert archived.status_code == 200
+    refused = kit.call("POST", f"{BASE}/before/publish", kit.admin)
+    assert refused.status_code == 422 and "archived" in refused.json()["detail"]
+    assert kit.submit(token, 1).status_code == 202  # graded against the pinned version
+
+
+def test_lists_of_assessments_and_questions_paginate_and_filter(kit: Kit) -> None:
+    for n in range(5):
+        kit.create(f"list-{n}")
+    kit.publish("list-1")
+    page = kit.call("GET", BASE, kit.admin, params={"limit": 2, "offset": 1}).json()
+    assert (page["total"], page["offset"], page["limit"]) == (5, 1, 2)
+    assert [a["slug"] for a in page["items"]] == ["list-3", "list-2"]  # newest first
+    published = kit.call("GET", BASE, kit.admin, params={"status": "published"}).json()
+    assert [a["slug"] for a in published["items"]] == ["list-1"]
+    assert kit.call("GET", BASE, kit.admin, params={"limit": 101}).status_code == 422
+    assert kit.call("GET", BASE, kit.admin, params={"status": "gone"}).status_code == 422
+    found = kit.call("GET", "/api/v1/questions", kit.admin, params={"search": "idempotent"})
+    assert MC in [q["id"] for q in found.json()]
+    assert all("idempotent" in (q["prompt"] + q["id"]).lower() for q in found.json())
+    section = kit.call("GET", "/api/v1/questions", kit.admin, params={"section": 1}).json()
+    assert section and {q["section"] for q in section} == {1}
