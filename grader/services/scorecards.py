@@ -259,10 +259,13 @@ def _invitations(assessment: Assessment, filters: InvitationFilter) -> Select[In
     if filters.needs_review is not None:
         query = query.where(Invitation.needs_review == filters.needs_review)
     if filters.search:
-        needle = f"%{filters.search.lower()}%"
+        # The words searched for are text: `%` and `_` are no wildcards.
+        escaped = filters.search.lower().replace("\\", "\\\\")
+        escaped = escaped.replace("%", "\\%").replace("_", "\\_")
+        needle = f"%{escaped}%"
         query = query.where(
-            func.lower(Invitation.candidate_name).like(needle)
-            | func.lower(func.coalesce(Invitation.candidate_email, "")).like(needle)
+            func.lower(Invitation.candidate_name).like(needle, escape="\\")
+            | func.lower(func.coalesce(Invitation.candidate_email, "")).like(needle, escape="\\")
         )
     return query
 
