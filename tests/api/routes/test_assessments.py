@@ -15,6 +15,7 @@ from grader.db.models import (
     Assessment,
     Challenge,
     ChallengeVersion,
+    Invitation,
     QuestionRecord,
     Role,
     Submission,
@@ -360,6 +361,11 @@ def test_the_invitation_table_paginates_filters_and_sorts(kit: Kit) -> None:
     assert kit.call("GET", path, kit.admin, params={"sort": "salary"}).status_code == 422
     assert kit.call("GET", path, kit.admin, params={"limit": 0}).status_code == 422
     assert kit.call("GET", f"{BASE}/nope/invitations", kit.admin).status_code == 404
+    kit.invite("table", "Ann_Lee")
+    kit.invite("table", "Annxlee 100%")
+    assert names(search="n_l") == ["ann_lee"]  # `_` and `%` are letters here, not wildcards
+    assert names(search="0%") == ["annxlee"]
+    assert names(search="%") == ["annxlee"]
 
 
 def test_the_csv_export_parses_and_matches_each_json_scorecard(kit: Kit) -> None:
@@ -499,6 +505,19 @@ def test_an_assessment_webhook_must_be_a_public_http_url(kit: Kit) -> None:
         response = kit.call("POST", BASE, kit.admin, json=body)
         assert response.status_code == 422, (url, response.text)
     assert kit.count(Assessment) == 0
+
+
+def test_without_a_callback_secret_no_webhook_or_callback_is_taken(kit: Kit) -> None:
+    kit.published("plain")
+    kit.api.app.state.settings = kit.api.settings.model_copy(update={"callback_secret": None})
+    body = {"slug": "hooked", "title": "t", "items": ITEMS, "webhook_url": HOOK}
+    refused = kit.call("POST", BASE, kit.admin, json=body)
+    assert refused.status_code == 422 and "not enabled" in refused.json()["detail"]
+    callback = {"candidate_name": "x", "callback_url": HOOK}
+    invited = kit.call("POST", f"{BASE}/plain/invitations", kit.admin, json=callback)
+    assert invited.status_code == 422 and "not enabled" in invited.json()["detail"]
+    assert kit.count(Assessment) == 1 and kit.count(Invitation) == 0
+    assert kit.count(WebhookDelivery) == 0
 
 
 # --- the question bank ---------------------------------------------------------------------
