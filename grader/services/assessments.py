@@ -30,6 +30,7 @@ from grader.db.models import (
     utcnow,
 )
 from grader.errors import Conflict, InvalidInput, NotFound
+from grader.services import scorecards
 from grader.services.grading import Enqueue
 from grader.services.question_bank import get_question
 from grader.services.submissions import regrade
@@ -272,7 +273,12 @@ def upgrade_item(
             Submission.status.in_([SubmissionStatus.COMPLETED, SubmissionStatus.ERROR]),
         )
     ).all()
-    return [regrade(session, s.id, enqueue, requested_by) for s in finished]
+    regraded = [regrade(session, s.id, enqueue, requested_by) for s in finished]
+    # Their candidates' totals lose these scores until the new gradings come in.
+    for invitation in {s.invitation for s in regraded if s.invitation is not None}:
+        scorecards.refresh(session, invitation)
+    session.commit()
+    return regraded
 
 
 @dataclass(frozen=True)

@@ -313,8 +313,12 @@ def finish(
         return invitation
     if invitation.status is not InvitationStatus.STARTED:
         raise Conflict(f"this invitation is {invitation.status.value}: it cannot finish")
+    now = now or utcnow()
+    if invitation.deadline_at is not None and now >= invitation.deadline_at:
+        # Past the deadline (the reaper passes a little after it): the time ended there.
+        now, how = invitation.deadline_at, "deadline"
     invitation.status = InvitationStatus.FINISHED
-    invitation.finished_at = now or utcnow()
+    invitation.finished_at = now
     invitation.finished_how = how
     scorecards.refresh(session, invitation)
     notify_finished(session, invitation)

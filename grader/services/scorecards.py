@@ -18,7 +18,7 @@ from datetime import datetime
 from typing import Any
 
 from pydantic import TypeAdapter
-from sqlalchemy import Select, func, select
+from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import Session
 
 from grader.db.models import (
@@ -55,7 +55,9 @@ class CodingResult:
 
 
 def _counted(submissions: list[Submission], policy: CountingPolicy) -> Submission | None:
-    graded = [s for s in submissions if s.status is SubmissionStatus.COMPLETED and s.max_score]
+    # Every completed grading, an app that did not start (nothing out of 0) included: under
+    # `last`, a last submission that crashed counts, as the exports (one query) count it.
+    graded = [s for s in submissions if s.status is SubmissionStatus.COMPLETED]
     if not graded:
         return None
     if policy is CountingPolicy.LAST:
@@ -224,10 +226,19 @@ def scorecard(session: Session, invitation: Invitation, now: datetime | None = N
 
 # --- reports over a whole assessment ------------------------------------------------------------
 
-SORTS = {
+
+def _time_used_key(dialect: str) -> ColumnElement[Any]:
+    """Orders by the time from start to finish (or to the deadline, while it runs). SQLite
+    keeps times as text, and text minus text is 0 there: its times are taken as Julian days."""
+    end = func.coalesce(Invitation.finished_at, Invitation.deadline_at)
+    if dialect == "sqlite":
+        return func.julianday(end) - func.julianday(Invitation.started_at)
+    return end - Invitation.started_at
+
+
+SORTS: dict[str, Any] = {
     "score": Invitation.score,
-    "time_used": func.coalesce(Invitation.finished_at, Invitation.deadline_at)
-    - Invitation.started_at,
+    "time_used": _time_used_key,
     "status": Invitation.status,
     "name": Invitation.candidate_name,
     "created": Invitation.id,
@@ -248,10 +259,13 @@ def _invitations(assessment: Assessment, filters: InvitationFilter) -> Select[In
     if filters.needs_review is not None:
         query = query.where(Invitation.needs_review == filters.needs_review)
     if filters.search:
-        needle = f"%{filters.search.lower()}%"
+        # The words searched for are text: `%` and `_` are no wildcards.
+        escaped = filters.search.lower().replace("\\", "\\\\")
+        escaped = escaped.replace("%", "\\%").replace("_", "\\_")
+        needle = f"%{escaped}%"
         query = query.where(
-            func.lower(Invitation.candidate_name).like(needle)
-            | func.lower(func.coalesce(Invitation.candidate_email, "")).like(needle)
+            func.lower(Invitation.candidate_name).like(needle, escape="\\")
+            | func.lower(func.coalesce(Invitation.candidate_email, "")).like(needle, escape="\\")
         )
     return query
 
@@ -269,6 +283,8 @@ def invitation_page(
     query = _invitations(assessment, filters)
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
     key = SORTS[sort]
+    if callable(key):
+        key = key(session.get_bind().dialect.name)
     order = key.desc().nulls_last() if descending else key.asc().nulls_last()
     page = session.scalars(query.order_by(order, Invitation.id).offset(offset).limit(limit))
     return list(page), total
@@ -422,9 +438,10 @@ def _slug(item: AssessmentItem) -> str:
 
 
 def _title(item: AssessmentItem) -> str:
-    """A question's prompt once published (a draft has only its id), or the challenge's slug."""
+    """A question's prompt (its id in a draft, where the question is not copied yet), or the
+    challenge's slug."""
     if item.kind is ItemKind.QUESTION:
-        return question_of(item).prompt if item.question else str(item.question_id)
+        return question_of(item).prompt if item.question is not None else str(item.question_id)
     return _slug(item)
 
 

@@ -103,9 +103,7 @@ def test_every_page_answers_every_viewer_as_the_role_matrix_says(
                 assert response.status_code == want, where
             if response.status_code in (401, 403):
                 assert "<h1>" in response.text, "an error on a page is a page"
-            elsewhere = [
-                url for url in EXTERNAL.findall(response.text) if not url.startswith(SELF)
-            ]
+            elsewhere = [url for url in EXTERNAL.findall(response.text) if not url.startswith(SELF)]
             assert not elsewhere, (path, viewer, elsewhere)
 
 

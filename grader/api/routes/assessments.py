@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse
 
 from grader.api.deps import (
     MAX_INT,
+    ClockDep,
     Inviter,
     ManagerUser,
     RedisDep,
@@ -68,12 +69,16 @@ def list_assessments(
     return AssessmentPage(items=items, total=total, offset=offset, limit=limit)
 
 
-def check_webhook(spec: AssessmentSpec, settings: Settings) -> None:
-    """An assessment's webhook URL is checked like a submission's callback, when it is set."""
-    if spec.webhook_url is not None:
-        if settings.callback_secret is None:
-            raise webhooks.CallbackRefused("webhooks are not enabled on this server")
+def _check_webhook(spec: AssessmentSpec, settings: Settings) -> None:
+    """The assessment's webhook is held to the rules of a submission's callback URL."""
+    if spec.webhook_url is None:
+        return
+    if settings.callback_secret is None:
+        raise webhooks.CallbackRefused("webhooks are not enabled on this server")
+    try:
         webhooks.check_url(spec.webhook_url, settings.callback_allow_private)
+    except webhooks.CallbackRefused as exc:
+        raise webhooks.CallbackRefused(str(exc).replace("callback_url", "webhook_url")) from exc
 
 
 @router.post("/assessments", status_code=status.HTTP_201_CREATED, responses=error_responses(409))
@@ -81,7 +86,7 @@ def create_assessment(
     body: AssessmentSpec, author: ManagerUser, session: SessionDep, settings: SettingsDep
 ) -> AssessmentOut:
     """A new draft: its items are challenges (by slug) and questions (by id), each weighted."""
-    check_webhook(body, settings)
+    _check_webhook(body, settings)
     return AssessmentOut.of(assessments.create_assessment(session, body, author))
 
 
@@ -95,7 +100,7 @@ def update_assessment(
     slug: Slug, body: AssessmentSpec, _: ManagerUser, session: SessionDep, settings: SettingsDep
 ) -> AssessmentOut:
     """Change a draft; a published assessment answers 409 (copy it to change it)."""
-    check_webhook(body, settings)
+    _check_webhook(body, settings)
     return AssessmentOut.of(assessments.update_assessment(session, slug, body))
 
 
@@ -107,11 +112,17 @@ def publish(slug: Slug, _: ManagerUser, session: SessionDep) -> AssessmentOut:
 
 @router.post("/assessments/{slug}/close", responses=error_responses(404, 409))
 def close(
-    slug: Slug, _: ManagerUser, session: SessionDep, redis: RedisDep, settings: SettingsDep
+    slug: Slug,
+    _: ManagerUser,
+    session: SessionDep,
+    redis: RedisDep,
+    settings: SettingsDep,
+    clock: ClockDep,
 ) -> AssessmentOut:
     """No one starts any more; candidates at work are finalised now."""
-    closed = assessments.close(session, slug)
-    invitations.finalise_due(session)
+    now = clock()
+    closed = assessments.close(session, slug, now)
+    invitations.finalise_due(session, now)
     queue = grading_queue(redis, settings.job_timeout_seconds)
     webhooks.send_due(session, partial(enqueue_webhook, queue))
     return AssessmentOut.of(closed)
@@ -164,7 +175,7 @@ def invite(
     principal: Inviter,
     session: SessionDep,
     settings: SettingsDep,
-    request: Request,
+    clock: ClockDep,
 ) -> InvitationCreated:
     """Invite a candidate (no mail is sent: hand them the link). The token is shown once."""
     if body.callback_url is not None:
@@ -179,6 +190,7 @@ def invite(
         ),
         api_key_id=principal.api_key_id,
         created_by_id=principal.user_id,
+        now=clock(),
     )
     return InvitationCreated(
         **InvitationOut.model_validate(invitation).model_dump(),

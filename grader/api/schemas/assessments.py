@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import AliasChoices, AliasPath, BaseModel, ConfigDict, Field
+from pydantic import AliasChoices, AliasPath, BaseModel, ConfigDict, Field, StrictInt
 
 from grader.api.schemas import NO_NUL, Request
 from grader.db.models import (
@@ -61,26 +61,29 @@ class AssessmentOut(BaseModel):
 
     @classmethod
     def of(cls, assessment: Assessment) -> AssessmentOut:
-        # Not the ORM items: they are not ItemOut's shape (a Challenge row, no title).
+        # `items` are built below: validating the ORM rows as `ItemOut` fails.
         fields = {name: getattr(assessment, name) for name in cls.model_fields if name != "items"}
-        out = cls.model_validate(fields)
-        out.items = [
-            ItemOut(
-                position=item.position,
-                kind=item.kind,
-                weight=item.weight,
-                challenge=item.challenge.slug if item.challenge else None,
-                challenge_version=item.challenge_version.number if item.challenge_version else None,
-                question=item.question_id,
-                title=scorecards.question_of(item).prompt
-                if item.question
-                else item.challenge.slug
-                if item.challenge
-                else str(item.question_id),
-            )
-            for item in assessment.items
-        ]
-        return out
+        return cls(
+            **fields,
+            items=[
+                ItemOut(
+                    position=item.position,
+                    kind=item.kind,
+                    weight=item.weight,
+                    challenge=item.challenge.slug if item.challenge else None,
+                    challenge_version=item.challenge_version.number
+                    if item.challenge_version
+                    else None,
+                    question=item.question_id,
+                    title=scorecards.question_of(item).prompt
+                    if item.question
+                    else item.challenge.slug
+                    if item.challenge
+                    else str(item.question_id),
+                )
+                for item in assessment.items
+            ],
+        )
 
 
 class AssessmentPage(BaseModel):
@@ -109,7 +112,8 @@ class InvitationCreate(Request):
 
 
 class InvitationOut(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
+    # By name too: `InvitationCreated` is made from an `InvitationOut`'s fields.
+    model_config = ConfigDict(from_attributes=True, validate_by_name=True)
 
     id: int
     # The row's assessment's slug, or the slug itself (InvitationCreated is made from a dump).
@@ -501,7 +505,8 @@ class CodingSubmissionIn(Request):
 
 
 class AnswerIn(Request):
-    choice: int | list[int] | None = Field(default=None, description="Multiple choice.")
+    # Strict: `true` is no option index (lax validation would read it as 1).
+    choice: StrictInt | list[StrictInt] | None = Field(default=None, description="Multiple choice.")
     text: str | None = Field(default=None, max_length=10_000, description="A short answer.")
 
 
