@@ -238,7 +238,7 @@ def test_candidate_journey_scorecard_exports_and_webhook(service: Service) -> No
             worse = graded(http, worse_2)  # accepted before the end: graded all the same
             assert worse["score"] < second["score"]
             ended = http.get("/api/v1/invitation").json()
-            assert ended["items"][2]["correct"] == [0, 1, 2], "the key is shown once it ends"
+            assert ended["items"][2]["correct"] is None, "no key while others may be at work"
         assert at_finish["provisional"] is True
         assert at_finish["items"][1]["coding"]["pending"] == 1
 

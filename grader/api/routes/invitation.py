@@ -35,7 +35,7 @@ from grader.api.schemas.assessments import (
     candidate_item,
     candidate_submission,
 )
-from grader.db.models import Answer, InvitationStatus
+from grader.db.models import Answer, AssessmentStatus
 from grader.queue import enqueue_webhook, grading_enqueuer, grading_queue
 from grader.services import invitations, webhooks
 from grader.services.submissions import SubmissionRules
@@ -57,7 +57,9 @@ def view(session: Session, invitation_id: int, now: datetime) -> CandidateView:
         a.item_id: a.answer
         for a in session.query(Answer).filter(Answer.invitation_id == invitation.id)
     }
-    ended = invitation.status in (InvitationStatus.FINISHED, InvitationStatus.EXPIRED)
+    # Keys and explanations once the assessment is closed for everyone: a candidate who
+    # finished early must not hand them to one still working.
+    ended = assessment.status in (AssessmentStatus.CLOSED, AssessmentStatus.ARCHIVED)
     return CandidateView(
         assessment=assessment.slug,
         title=assessment.title,

@@ -371,6 +371,9 @@ def test_keys_and_explanations_only_after_the_end_and_never_rubrics_or_points(ki
     text = json.dumps(during)
     assert not any(word in text for word in SECRET_WORDS)
     kit.call("POST", f"{ME}/finish", kit.token(token))
+    finished = _view(kit, token)  # others may still be at work: nothing to pass on to them
+    assert (finished["items"][2]["correct"], finished["items"][3]["explanation"]) == (None, None)
+    kit.call("POST", "/api/v1/assessments/reveal/close", kit.as_role(Role.ADMIN))
     after = _view(kit, token)
     assert after["items"][2]["correct"] == MC_KEY and after["items"][2]["explanation"]
     assert after["items"][3]["explanation"]  # the reference answer
