@@ -460,6 +460,11 @@ CSV_COLUMNS = [
 ]
 
 
+def _cell(text: str) -> str:
+    """Text a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab, CR) is quoted."""
+    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
 def csv_export(session: Session, assessment: Assessment) -> str:
     """Every invitation, one row each, with each item's points (`item_<n>`): what a spreadsheet
     needs. Three queries, whatever the number of candidates."""
@@ -488,9 +493,9 @@ def csv_export(session: Session, assessment: Assessment) -> str:
         used = time_used(invitation)
         row: list[Any] = [
             invitation.id,
-            invitation.candidate_name,
-            invitation.candidate_email or "",
-            invitation.external_id or "",
+            _cell(invitation.candidate_name),
+            _cell(invitation.candidate_email or ""),
+            _cell(invitation.external_id or ""),
             invitation.status.value,
             invitation.started_at.isoformat() if invitation.started_at else "",
             invitation.finished_at.isoformat() if invitation.finished_at else "",

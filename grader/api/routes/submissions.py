@@ -37,8 +37,8 @@ from grader.config import Settings
 from grader.db.models import SubmissionStatus
 from grader.errors import InvalidSubmission, SubmissionTooLarge
 from grader.queue import RedisClient, grading_enqueuer, grading_queue
+from grader.services import invitations, webhooks
 from grader.services import submissions as service
-from grader.services import webhooks
 from grader.services.ratelimit import SubmissionLimiter
 from grader.services.submissions import (
     Idempotency,
@@ -263,4 +263,5 @@ def regrade_submission(
     gradings stay in `gradings`, and its callback URL, if any, gets a new delivery."""
     queue = grading_queue(redis, settings.job_timeout_seconds)
     submission = service.regrade(session, submission_id, grading_enqueuer(queue), admin.id)
+    invitations.refresh_after_grading(session, submission.id)  # its candidate's total
     return SubmissionOut.of(submission, staff=True)

@@ -663,3 +663,15 @@ def test_lists_of_assessments_and_questions_paginate_and_filter(kit: Kit) -> Non
     assert all("idempotent" in (q["prompt"] + q["id"]).lower() for q in found.json())
     section = kit.call("GET", "/api/v1/questions", kit.admin, params={"section": 1}).json()
     assert section and {q["section"] for q in section} == {1}
+
+
+def test_the_csv_quotes_what_a_spreadsheet_would_run_as_a_formula(kit: Kit) -> None:
+    kit.published("formulas")
+    with kit.api.session() as session:
+        invitations.invite(
+            session, "formulas", invitations.NewInvitation('=HYPERLINK("x")', None, "+1")
+        )
+    admin = kit.as_role(Role.ADMIN)
+    text = kit.call("GET", "/api/v1/assessments/formulas/report.csv", admin).text
+    row = next(csv.DictReader(io.StringIO(text)))
+    assert row["candidate"] == "'=HYPERLINK(\"x\")" and row["external_id"] == "'+1"
