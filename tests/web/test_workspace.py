@@ -10,6 +10,7 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
+from grader.api.routes.workspace import ACTIVITY_CALLS_PER_MINUTE, DRAFT_SAVES_PER_MINUTE
 from grader.db.models import (
     ActivityEvent,
     Draft,
@@ -160,3 +161,18 @@ def test_activity_signals_reach_the_reviewers_scorecard(site: Site) -> None:
     with site.api.session() as session:
         assert session.scalar(select(func.count()).select_from(ActivityEvent)) == 4
     assert "pastes of 200 characters or more" in browser.http.get("/take").text
+
+
+def test_draft_saves_and_activity_reports_are_rate_limited(site: Site) -> None:
+    site.assessment()
+    _, token = site.invite()
+    browser = site.candidate(token)
+    statuses = [save(browser, {"main.py": f"v{i}"}) for i in range(DRAFT_SAVES_PER_MINUTE + 1)]
+    assert statuses == [200] * DRAFT_SAVES_PER_MINUTE + [429]
+    headers = {"X-CSRF-Token": browser.csrf}
+    event = {"events": [{"kind": "blur", "at": utcnow().isoformat()}]}
+    reports = [
+        browser.http.post("/api/v1/invitation/activity", json=event, headers=headers).status_code
+        for _ in range(ACTIVITY_CALLS_PER_MINUTE + 1)
+    ]
+    assert reports == [201] * ACTIVITY_CALLS_PER_MINUTE + [429]

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
 
 from grader.api.deps import (
+    BodyLimit,
     ChangesDep,
     ClockDep,
     CurrentInvitation,
@@ -123,6 +124,7 @@ def finish(
 @router.post(
     "/items/{position}/submissions",
     status_code=status.HTTP_202_ACCEPTED,
+    dependencies=[BodyLimit],
     responses=error_responses(409, 413, 429, 503),
 )
 def submit(
@@ -199,7 +201,9 @@ def _load(
         return candidate_submission(submission, invitation.assessment.feedback, with_files=True)
 
 
-@router.put("/items/{position}/answer", responses=error_responses(409))
+@router.put(
+    "/items/{position}/answer", dependencies=[BodyLimit], responses=error_responses(409, 413)
+)
 def save_answer(
     position: Position,
     body: AnswerIn,

@@ -10,7 +10,14 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Path, status
 from pydantic import AwareDatetime, BaseModel, Field
 
-from grader.api.deps import ClockDep, CurrentInvitation, SessionDep, SettingsDep
+from grader.api.deps import (
+    BodyLimit,
+    ClockDep,
+    CurrentInvitation,
+    LimiterDep,
+    SessionDep,
+    SettingsDep,
+)
 from grader.api.schemas import Request, error_responses
 from grader.db.models import ActivityKind
 from grader.services import activity, drafts, invitations
@@ -21,6 +28,9 @@ router = APIRouter(
 )
 
 Position = Annotated[int, Path(ge=1, le=50, description="The item's position, from 1.")]
+#: The editor saves after a pause in typing (0.8 s): a person stays far below these.
+DRAFT_SAVES_PER_MINUTE = 120
+ACTIVITY_CALLS_PER_MINUTE = 30
 
 
 class DraftIn(Request):
@@ -50,17 +60,24 @@ def read_draft(
     )
 
 
-@router.put("/items/{position}/draft", responses=error_responses(409, 413))
+@router.put(
+    "/items/{position}/draft",
+    dependencies=[BodyLimit],
+    responses=error_responses(409, 413, 429, 503),
+)
 def save_draft(
     position: Position,
     body: DraftIn,
     invitation_id: CurrentInvitation,
     session: SessionDep,
     settings: SettingsDep,
+    limiter: LimiterDep,
     clock: ClockDep,
 ) -> DraftOut:
     """Save the files being edited (not graded). Within the submission limits; until the
-    deadline."""
+    deadline; at most `DRAFT_SAVES_PER_MINUTE` saves a minute (the editor saves once a pause
+    in typing)."""
+    limiter.hit(f"draft:{invitation_id}", DRAFT_SAVES_PER_MINUTE, "draft saves")
     draft = drafts.save_draft(
         session,
         invitations.get_invitation(session, invitation_id),
@@ -91,12 +108,22 @@ class ActivitySaved(BaseModel):
     kept: int = Field(description="Events stored (pastes under 200 characters are not).")
 
 
-@router.post("/activity", status_code=status.HTTP_201_CREATED, responses=error_responses(409))
+@router.post(
+    "/activity",
+    status_code=status.HTTP_201_CREATED,
+    dependencies=[BodyLimit],
+    responses=error_responses(409, 413, 429, 503),
+)
 def record_activity(
-    body: ActivityIn, invitation_id: CurrentInvitation, session: SessionDep, clock: ClockDep
+    body: ActivityIn,
+    invitation_id: CurrentInvitation,
+    session: SessionDep,
+    limiter: LimiterDep,
+    clock: ClockDep,
 ) -> ActivitySaved:
     """Coarse signals from the workspace: large pastes, focus lost or regained, seconds active
-    per item."""
+    per item (at most `ACTIVITY_CALLS_PER_MINUTE` calls a minute)."""
+    limiter.hit(f"activity:{invitation_id}", ACTIVITY_CALLS_PER_MINUTE, "activity reports")
     signals = [
         activity.Signal(ActivityKind(e.kind), e.at, e.item, e.size, e.seconds) for e in body.events
     ]
