@@ -18,8 +18,8 @@ from datetime import datetime
 from typing import Any
 
 from pydantic import TypeAdapter
-from sqlalchemy import Select, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy.orm import QueryableAttribute, Session
 
 from grader.db.models import (
     Answer,
@@ -187,15 +187,16 @@ def scorecard(session: Session, invitation: Invitation, now: datetime | None = N
         for a in session.scalars(select(Answer).where(Answer.invitation_id == invitation.id))
     }
     coding = coding_results(submissions, items, invitation.assessment.counting)
-    cards = []
+    cards, earned = [], []
     for item in items:
         question = question_of(item) if item.kind is ItemKind.QUESTION else None
+        earned.append(item_points(item, coding, answers))
         cards.append(
             ItemCard(
                 position=item.position,
                 kind=item.kind,
                 weight=item.weight,
-                points=round(item_points(item, coding, answers), 2),
+                points=round(earned[-1], 2),
                 title=question.prompt
                 if question
                 else (item.challenge.slug if item.challenge else "?"),
@@ -214,7 +215,8 @@ def scorecard(session: Session, invitation: Invitation, now: datetime | None = N
     return Scorecard(
         invitation=invitation,
         items=cards,
-        total=round(sum(card.points for card in cards), 2),
+        # Rounded once, as `refresh` rounds the table's score: the two always agree.
+        total=round(sum(earned), 2),
         needs_review=_needs_review(items, answers),
         pending_gradings=sum(c.pending for c in coding.values()),
         time_used_seconds=time_used(invitation, now),
@@ -224,14 +226,24 @@ def scorecard(session: Session, invitation: Invitation, now: datetime | None = N
 
 # --- reports over a whole assessment ------------------------------------------------------------
 
-SORTS = {
+SORTS: dict[str, QueryableAttribute[Any]] = {
     "score": Invitation.score,
-    "time_used": func.coalesce(Invitation.finished_at, Invitation.deadline_at)
-    - Invitation.started_at,
     "status": Invitation.status,
     "name": Invitation.candidate_name,
     "created": Invitation.id,
 }
+
+
+def _sort_key(sort: str, dialect: str) -> ColumnElement[Any] | QueryableAttribute[Any]:
+    """The column or expression the table sorts by. Time used is finish (or deadline) minus
+    start: an interval on PostgreSQL; on SQLite, which stores datetimes as text (where `-`
+    would subtract the leading years), a difference of Julian days."""
+    if sort != "time_used":
+        return SORTS[sort]
+    end = func.coalesce(Invitation.finished_at, Invitation.deadline_at)
+    if dialect == "sqlite":
+        return func.julianday(end) - func.julianday(Invitation.started_at)
+    return end - Invitation.started_at
 
 
 @dataclass(frozen=True)
@@ -265,10 +277,11 @@ def invitation_page(
     offset: int,
     limit: int,
 ) -> tuple[list[Invitation], int]:
-    """One page of the assessment's invitations, sorted (`SORTS`), and how many match."""
+    """One page of the assessment's invitations, sorted (`SORTS` or `time_used`), and how many
+    match."""
     query = _invitations(assessment, filters)
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    key = SORTS[sort]
+    key = _sort_key(sort, session.get_bind().dialect.name)
     order = key.desc().nulls_last() if descending else key.asc().nulls_last()
     page = session.scalars(query.order_by(order, Invitation.id).offset(offset).limit(limit))
     return list(page), total
