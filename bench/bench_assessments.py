@@ -837,10 +837,14 @@ def serving(seeded: Seeded, redis_url: str) -> Iterator[App]:
 
 @contextmanager
 def database(kind: str, folder: Path, name: str) -> Iterator[str]:
-    """A fresh, empty database's URL: an SQLite file, or a throwaway PostgreSQL database
-    (dropped after)."""
+    """A fresh, empty database's URL: an SQLite file in `folder`, or a throwaway PostgreSQL
+    database (dropped after)."""
     if kind == "sqlite":
-        yield f"sqlite:///{folder / f'{name}.db'}"
+        url = f"sqlite:///{folder / f'{name}.db'}"
+        try:
+            yield url
+        finally:
+            get_engine(url).dispose()
         return
     db = f"grader_bench_{name}_{secrets.token_hex(4)}"
     url = f"postgresql+psycopg://postgres@127.0.0.1:5432/{db}"
@@ -935,12 +939,12 @@ def main() -> None:
     )
     args = parser.parse_args()
     probes = PROBES + PAGES + args.path
-    root = Path(tempfile.mkdtemp(prefix="grader-bench-assessments-"))
     # 0005's batch migration of `users` handles the expression index it cannot reflect.
     warnings.filterwarnings("ignore", "Skipped unsupported reflection", SAWarning)
     for kind in args.databases.split(","):
         with (
-            database(kind, root, "base") as base_url,
+            tempfile.TemporaryDirectory(prefix="grader-bench-assessments-") as folder,
+            database(kind, root := Path(folder), "base") as base_url,
             database(kind, root, "rush") as rush_url,
         ):
             small = seed(base_url, args.base_invitations, args.base_submissions, root / "catalog")
