@@ -91,6 +91,7 @@ from grader.security import create_access_token
 from grader.services import assessments, users
 from grader.services.challenges import sync_catalog
 from grader.services.question_bank import sync_bank, synonyms
+from worker.limits import Limits
 from worker.result import GradeResult, Outcome, TestResult, Verdict
 
 SAMPLE = REPO_ROOT / "assessments" / "fastapi-backend-screen.toml"
@@ -98,6 +99,7 @@ QUESTIONS = REPO_ROOT / "questions"
 PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 SECRET = "bench-assessments-secret-of-32-bytes"
 MAX_TESTS = 20
+LOG_KEEP = Limits().log_keep_bytes
 _QUESTION: TypeAdapter[Question] = TypeAdapter(Question)
 
 FIRST = ["Ada", "Grace", "Alan", "Linus", "Barbara", "Ken", "Margaret", "Dennis", "Frances"]
@@ -174,11 +176,16 @@ def _suite(item: AssessmentItem, rng: random.Random) -> _Suite:
 def _result(suite: _Suite, skill: float, progress: float, rng: random.Random) -> dict[str, Any]:
     """A GradeResult document of one grading, as the worker stores it."""
     duration = rng.randint(2500, 9000)
+    # The app's output: an access-log line per request the suite made (a few per test), and
+    # for one app in ten, debug prints up to the head the worker keeps.
     log = "".join(
         f'INFO:     172.17.0.1:{rng.randint(30000, 60000)} - "{rng.choice(["GET", "POST"])} '
         f'/items/{rng.randint(1, 99)} HTTP/1.1" {rng.choice([200, 201, 404, 422])}\n'
-        for _ in range(rng.randint(10, 30))
+        for _ in range(len(suite.tests) * rng.randint(2, 6))
     )
+    if rng.random() < 0.1:
+        chatty = f"DEBUG payload={{'name': 'Keyboard', 'price': {rng.random():.4f}}}\n"
+        log = (log + chatty * (LOG_KEEP // len(chatty)))[:LOG_KEEP]
     if rng.random() < 0.03:  # the app did not start
         return GradeResult(
             verdict=Verdict.ERROR,
