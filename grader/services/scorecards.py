@@ -290,15 +290,16 @@ def invitation_page(
 
 
 def _counted_submissions(
-    session: Session, assessment: Assessment, with_result: bool = False
+    session: Session, assessment: Assessment, with_tests: bool = False
 ) -> Sequence[AnyRow]:
     """The submission that counts for each (invitation, coding item), chosen in the database
     (one query, however many candidates), as rows of `invitation_id`, `item_id`, `score`,
-    `max_score`, and with `with_result` its `finished_at` and `result`. Never the files, nor
-    whole objects: at a thousand candidates, building them costs more than the query.
+    `max_score`, and with `with_tests` its `finished_at` and its result's `tests`. Never the
+    files, the result's log (up to 64 KiB each), nor whole objects: at a thousand candidates,
+    decoding them costs more than the query.
 
     The ranking reads the assessment's submissions through its invitations, from the covering
-    index `ix_submissions_counted` alone; only `with_result` reads the counted rows themselves.
+    index `ix_submissions_counted` alone; only `with_tests` reads the counted rows themselves.
     Whether a submission may count is the ranking's first key, not a filter: SQLite, which has
     no statistics, would otherwise prefer the index on `status` and read every completed
     submission of the database, row by row."""
@@ -330,9 +331,9 @@ def _counted_submissions(
     )
     columns = [ranked.c.invitation_id, ranked.c.item_id, ranked.c.score, ranked.c.max_score]
     query = select(*columns).where(ranked.c.rank == 1, ranked.c.counts)
-    if with_result:
+    if with_tests:
         query = query.join(Submission, Submission.id == ranked.c.id).add_columns(
-            Submission.finished_at, Submission.result
+            Submission.finished_at, Submission.result["tests"].label("tests")
         )
     return session.execute(query).all()
 
@@ -421,7 +422,7 @@ def report(session: Session, assessment: Assessment) -> Report:
     )
     earned: dict[int, list[float]] = {item_id: [] for item_id in stats}
     seconds: dict[int, list[float]] = {item_id: [] for item_id in stats}
-    for submission in _counted_submissions(session, assessment, with_result=True):
+    for submission in _counted_submissions(session, assessment, with_tests=True):
         item = stats.get(submission.item_id or 0)
         if item is None:
             continue
@@ -436,7 +437,7 @@ def report(session: Session, assessment: Assessment) -> Report:
             seconds[submission.item_id or 0].append(
                 (submission.finished_at - begun).total_seconds()
             )
-        for test in (submission.result or {}).get("tests", []):
+        for test in submission.tests or []:
             passed, ran = item.tests.get(test["name"], (0, 0))
             item.tests[test["name"]] = (passed + (test["outcome"] == "passed"), ran + 1)
     for answer in _answer_points(session, assessment):
