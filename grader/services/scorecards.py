@@ -16,11 +16,11 @@ import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import TypeAdapter
-from sqlalchemy import ColumnElement, Row, Select, func, select
-from sqlalchemy.orm import QueryableAttribute, Session
+from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy.orm import Session
 
 from grader.db.models import (
     Answer,
@@ -38,8 +38,12 @@ from grader.db.models import (
 from grader.questions import Question, ShortAnswerQuestion
 from grader.questions.loader import BANK_DIR
 
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Row
+
+    AnyRow = Row[*tuple[Any, ...]]
+
 BANK_FOLDER = BANK_DIR
-AnyRow = Row[*tuple[Any, ...]]
 _QUESTION = TypeAdapter(Question)
 
 
@@ -228,24 +232,23 @@ def scorecard(session: Session, invitation: Invitation, now: datetime | None = N
 
 # --- reports over a whole assessment ------------------------------------------------------------
 
-SORTS: dict[str, QueryableAttribute[Any]] = {
-    "score": Invitation.score,
-    "status": Invitation.status,
-    "name": Invitation.candidate_name,
-    "created": Invitation.id,
-}
 
-
-def _sort_key(sort: str, dialect: str) -> ColumnElement[Any] | QueryableAttribute[Any]:
-    """The column or expression the table sorts by. Time used is finish (or deadline) minus
-    start: an interval on PostgreSQL; on SQLite, which stores datetimes as text (where `-`
-    would subtract the leading years), a difference of Julian days."""
-    if sort != "time_used":
-        return SORTS[sort]
+def _time_used_key(dialect: str) -> ColumnElement[Any]:
+    """Orders by the time from start to finish (or to the deadline, while it runs). SQLite
+    keeps times as text, and text minus text is 0 there: its times are taken as Julian days."""
     end = func.coalesce(Invitation.finished_at, Invitation.deadline_at)
     if dialect == "sqlite":
         return func.julianday(end) - func.julianday(Invitation.started_at)
     return end - Invitation.started_at
+
+
+SORTS: dict[str, Any] = {
+    "score": Invitation.score,
+    "time_used": _time_used_key,
+    "status": Invitation.status,
+    "name": Invitation.candidate_name,
+    "created": Invitation.id,
+}
 
 
 @dataclass(frozen=True)
@@ -279,11 +282,12 @@ def invitation_page(
     offset: int,
     limit: int,
 ) -> tuple[list[Invitation], int]:
-    """One page of the assessment's invitations, sorted (`SORTS` or `time_used`), and how many
-    match."""
+    """One page of the assessment's invitations, sorted (`SORTS`), and how many match."""
     query = _invitations(assessment, filters)
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    key = _sort_key(sort, session.get_bind().dialect.name)
+    key = SORTS[sort]
+    if callable(key):
+        key = key(session.get_bind().dialect.name)
     order = key.desc().nulls_last() if descending else key.asc().nulls_last()
     page = session.scalars(query.order_by(order, Invitation.id).offset(offset).limit(limit))
     return list(page), total
@@ -303,11 +307,7 @@ def _counted_submissions(
     Whether a submission may count is the ranking's first key, not a filter: SQLite, which has
     no statistics, would otherwise prefer the index on `status` and read every completed
     submission of the database, row by row."""
-    counts = (  # never NULL (PostgreSQL sorts NULL first in a descending order)
-        (Submission.status == SubmissionStatus.COMPLETED)
-        & Submission.max_score.is_not(None)
-        & (Submission.max_score > 0)
-    )
+    counts = Submission.status == SubmissionStatus.COMPLETED
     order = (
         (counts.desc(), Submission.id.desc())
         if assessment.counting is CountingPolicy.LAST
