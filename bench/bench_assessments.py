@@ -36,6 +36,7 @@ import argparse
 import csv
 import hashlib
 import io
+import os
 import random
 import re
 import secrets
@@ -899,13 +900,15 @@ def measure(apps: list[App], probes: list[Probe], runs: int) -> list[dict[str, F
     return figures
 
 
-def table(kind: str, small: Seeded, big: Seeded, figures: list[dict[str, Figures]]) -> str:
+def table(
+    kind: str, small: Seeded, big: Seeded, figures: list[dict[str, Figures]], load: float
+) -> str:
     """The Markdown table the README quotes."""
     base, rush = figures
     lines = [
         f"{kind}: {len(big.invitations):,} invitations / {big.submissions:,} submissions "
         f"(seeded in {big.seconds:.1f} s) vs {len(small.invitations):,} / "
-        f"{small.submissions:,}",
+        f"{small.submissions:,}; load average {load:.1f} on {os.cpu_count()} cores",
         "",
         f"| request | SQL statements | {len(small.invitations):,} inv.: median (p95) | "
         f"{len(big.invitations):,} inv.: median (p95) | ratio |",
@@ -963,7 +966,8 @@ def main() -> None:
             )
             with serving(small, args.redis_url) as a, serving(big, args.redis_url) as b:
                 figures = measure([a, b], probes, args.runs)
-            print(table(kind, small, big, figures) + "\n", flush=True)
+            load = os.getloadavg()[0]  # the last minute's: how much else the cores were doing
+            print(table(kind, small, big, figures, load) + "\n", flush=True)
 
 
 if __name__ == "__main__":
