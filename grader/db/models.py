@@ -193,7 +193,9 @@ class Submission(Base):
     __tablename__ = "submissions"
     __table_args__ = (
         Index("ix_submissions_status_updated", "status", "updated_at"),
-        Index("ix_submissions_invitation_item", "invitation_id", "item_id"),
+        # Covers the choice of each candidate's counted submission (scorecards): a report of a
+        # thousand candidates reads no submission row to rank them.
+        Index("ix_submissions_counted", "invitation_id", "item_id", "status", "score", "max_score"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -13,9 +13,10 @@ from __future__ import annotations
 import csv
 import io
 import statistics
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import TypeAdapter
 from sqlalchemy import ColumnElement, Select, func, select
@@ -36,6 +37,11 @@ from grader.db.models import (
 )
 from grader.questions import Question, ShortAnswerQuestion
 from grader.questions.loader import BANK_DIR
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Row
+
+    AnyRow = Row[*tuple[Any, ...]]
 
 BANK_FOLDER = BANK_DIR
 _QUESTION = TypeAdapter(Question)
@@ -189,15 +195,16 @@ def scorecard(session: Session, invitation: Invitation, now: datetime | None = N
         for a in session.scalars(select(Answer).where(Answer.invitation_id == invitation.id))
     }
     coding = coding_results(submissions, items, invitation.assessment.counting)
-    cards = []
+    cards, earned = [], []
     for item in items:
         question = question_of(item) if item.kind is ItemKind.QUESTION else None
+        earned.append(item_points(item, coding, answers))
         cards.append(
             ItemCard(
                 position=item.position,
                 kind=item.kind,
                 weight=item.weight,
-                points=round(item_points(item, coding, answers), 2),
+                points=round(earned[-1], 2),
                 title=question.prompt
                 if question
                 else (item.challenge.slug if item.challenge else "?"),
@@ -216,7 +223,8 @@ def scorecard(session: Session, invitation: Invitation, now: datetime | None = N
     return Scorecard(
         invitation=invitation,
         items=cards,
-        total=round(sum(card.points for card in cards), 2),
+        # Rounded once, as `refresh` rounds the table's score: the two always agree.
+        total=round(sum(earned), 2),
         needs_review=_needs_review(items, answers),
         pending_gradings=sum(c.pending for c in coding.values()),
         time_used_seconds=time_used(invitation, now),
@@ -290,33 +298,64 @@ def invitation_page(
     return list(page), total
 
 
-def _counted_submissions(session: Session, assessment: Assessment) -> list[Submission]:
+def _counted_submissions(
+    session: Session, assessment: Assessment, with_tests: bool = False
+) -> Sequence[AnyRow]:
     """The submission that counts for each (invitation, coding item), chosen in the database
-    (one query, however many candidates)."""
+    (one query, however many candidates), as rows of `invitation_id`, `item_id`, `score`,
+    `max_score`, and with `with_tests` its `finished_at` and its result's `tests`. Never the
+    files, the result's log (up to 64 KiB each), nor whole objects: at a thousand candidates,
+    decoding them costs more than the query.
+
+    The ranking reads the assessment's submissions through its invitations, from the covering
+    index `ix_submissions_counted` alone; only `with_tests` reads the counted rows themselves.
+    Whether a submission may count is the ranking's first key, not a filter: SQLite, which has
+    no statistics, would otherwise prefer the index on `status` and read every completed
+    submission of the database, row by row."""
+    counts = Submission.status == SubmissionStatus.COMPLETED
     order = (
-        (Submission.id.desc(),)
+        (counts.desc(), Submission.id.desc())
         if assessment.counting is CountingPolicy.LAST
-        else (Submission.score.desc(), Submission.id.asc())
+        else (counts.desc(), Submission.score.desc().nulls_last(), Submission.id.asc())
     )
     ranked = (
         select(
             Submission.id,
+            Submission.invitation_id,
+            Submission.item_id,
+            Submission.score,
+            Submission.max_score,
+            counts.label("counts"),
             func.row_number()
             .over(partition_by=(Submission.invitation_id, Submission.item_id), order_by=order)
             .label("rank"),
         )
         .join(Invitation, Submission.invitation_id == Invitation.id)
-        .where(
-            Invitation.assessment_id == assessment.id,
-            Submission.status == SubmissionStatus.COMPLETED,
-        )
+        .where(Invitation.assessment_id == assessment.id)
         .subquery()
     )
-    return list(
-        session.scalars(
-            select(Submission).join(ranked, ranked.c.id == Submission.id).where(ranked.c.rank == 1)
+    columns = [ranked.c.invitation_id, ranked.c.item_id, ranked.c.score, ranked.c.max_score]
+    query = select(*columns).where(ranked.c.rank == 1, ranked.c.counts)
+    if with_tests:
+        query = query.join(Submission, Submission.id == ranked.c.id).add_columns(
+            Submission.finished_at, Submission.result["tests"].label("tests")
         )
-    )
+    return session.execute(query).all()
+
+
+def _answer_points(session: Session, assessment: Assessment) -> Sequence[AnyRow]:
+    """Every answer to the assessment's questions as (`invitation_id`, `item_id`, `points`:
+    reviewed, else proposed, `max_points`): one query, no objects."""
+    return session.execute(
+        select(
+            Answer.invitation_id,
+            Answer.item_id,
+            func.coalesce(Answer.reviewed_points, Answer.points).label("points"),
+            Answer.max_points,
+        )
+        .join(Invitation, Answer.invitation_id == Invitation.id)
+        .where(Invitation.assessment_id == assessment.id)
+    ).all()
 
 
 @dataclass
@@ -388,7 +427,7 @@ def report(session: Session, assessment: Assessment) -> Report:
     )
     earned: dict[int, list[float]] = {item_id: [] for item_id in stats}
     seconds: dict[int, list[float]] = {item_id: [] for item_id in stats}
-    for submission in _counted_submissions(session, assessment):
+    for submission in _counted_submissions(session, assessment, with_tests=True):
         item = stats.get(submission.item_id or 0)
         if item is None:
             continue
@@ -403,21 +442,16 @@ def report(session: Session, assessment: Assessment) -> Report:
             seconds[submission.item_id or 0].append(
                 (submission.finished_at - begun).total_seconds()
             )
-        for test in (submission.result or {}).get("tests", []):
+        for test in submission.tests or []:
             passed, ran = item.tests.get(test["name"], (0, 0))
             item.tests[test["name"]] = (passed + (test["outcome"] == "passed"), ran + 1)
-    for answer in session.scalars(
-        select(Answer)
-        .join(Invitation, Answer.invitation_id == Invitation.id)
-        .where(Invitation.assessment_id == assessment.id)
-    ):
+    for answer in _answer_points(session, assessment):
         item = stats.get(answer.item_id)
         if item is None:
             continue
-        points = answer.reviewed_points if answer.reviewed_points is not None else answer.points
         item.attempted += 1
-        item.full_marks += points == answer.max_points
-        earned[answer.item_id].append(_fraction(points, answer.max_points))
+        item.full_marks += answer.points == answer.max_points
+        earned[answer.item_id].append(_fraction(answer.points, answer.max_points))
     for item_id, item in stats.items():
         if earned[item_id]:
             item.median_points = round(statistics.median(earned[item_id]) * item.weight, 2)
@@ -467,23 +501,21 @@ def _cell(text: str) -> str:
 
 def csv_export(session: Session, assessment: Assessment) -> str:
     """Every invitation, one row each, with each item's points (`item_<n>`): what a spreadsheet
-    needs. Three queries, whatever the number of candidates."""
+    needs. Four queries (items, counted submissions, answers, invitations), whatever the number
+    of candidates."""
     items = assessment.items
+    weights = {item.id: item.weight for item in items}
     points: dict[tuple[int, int], float] = {}
     for submission in _counted_submissions(session, assessment):
-        item = next((i for i in items if i.id == submission.item_id), None)
-        if item is not None and submission.invitation_id is not None:
-            points[(submission.invitation_id, item.id)] = item.weight * _fraction(
-                submission.score or 0, submission.max_score or 0
+        if submission.item_id in weights and submission.invitation_id is not None:
+            points[(submission.invitation_id, submission.item_id)] = weights[
+                submission.item_id
+            ] * _fraction(submission.score or 0, submission.max_score or 0)
+    for answer in _answer_points(session, assessment):
+        if answer.item_id in weights:
+            points[(answer.invitation_id, answer.item_id)] = weights[answer.item_id] * _fraction(
+                answer.points, answer.max_points
             )
-    for answer in session.scalars(
-        select(Answer)
-        .join(Invitation, Answer.invitation_id == Invitation.id)
-        .where(Invitation.assessment_id == assessment.id)
-    ):
-        item = next(i for i in items if i.id == answer.item_id)
-        given = answer.reviewed_points if answer.reviewed_points is not None else answer.points
-        points[(answer.invitation_id, item.id)] = item.weight * _fraction(given, answer.max_points)
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(CSV_COLUMNS + [f"item_{item.position}" for item in items])
