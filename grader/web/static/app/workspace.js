@@ -62,11 +62,15 @@ function renderTabs() {
 }
 
 function open(name) {
+  const tabHadFocus = tabs.contains(document.activeElement); // arrow keys move between tabs
   current = name;
   editor.setText(files.get(name) ?? "");
-  renderTabs();
+  renderTabs(); // new buttons: the focus must follow to the new one
   const tab = [...tabs.children].find((t) => t.textContent === name);
-  if (tab) selectTab(tab);
+  if (tab) {
+    selectTab(tab);
+    if (tabHadFocus) tab.focus();
+  }
 }
 
 // ---- add, rename, delete files -----------------------------------------------------------
@@ -186,18 +190,28 @@ submitButton.addEventListener("click", async () => {
     if (answer.status === 409 && /time is over|finished|expired/.test(answer.body?.detail ?? "")) lock(answer.body.detail);
     return;
   }
-  submitStatus.textContent = `Submission ${answer.body.id} is queued.`;
+  submitStatus.textContent = `Submission ${answer.body.id} sent: its result appears below.`;
   const history = document.getElementById("history");
   history.querySelector(".empty")?.remove();
   const item = document.createElement("li");
   const box = document.createElement("div");
   box.className = "result status-queued";
   box.id = `submission-${answer.body.id}`;
-  box.setAttribute("hx-get", `/take/submissions/${answer.body.id}/result?wait=20`);
+  box.setAttribute("hx-get", `/take/submissions/${answer.body.id}/result?wait=20&seen=queued`);
   box.setAttribute("hx-trigger", "load, retry");
   box.setAttribute("hx-swap", "outerHTML");
   box.setAttribute("data-retry", "");
-  box.textContent = `Submission ${answer.body.id}: queued`;
+  // As the server's fragment shows a queued submission, until it replaces this one.
+  const head = document.createElement("p");
+  head.className = "result-head";
+  const link = document.createElement("a");
+  link.href = `/take/submissions/${answer.body.id}`;
+  link.textContent = `Submission ${answer.body.id}`;
+  const badge = document.createElement("span");
+  badge.className = "badge";
+  badge.textContent = "queued";
+  head.append(link, " ", badge);
+  box.appendChild(head);
   item.appendChild(box);
   history.prepend(item);
   window.htmx.process(box);
