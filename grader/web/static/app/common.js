@@ -88,6 +88,7 @@ function startCountdown() {
       over = true;
       box.classList.add("over");
       clock.textContent = "0:00";
+      if (warning) warning.hidden = true; // the read-only note says it now
       readOnly("The time is over: this page is read-only. Submissions made before the deadline are graded.");
       clearInterval(timer);
     }
