@@ -34,6 +34,7 @@ from playwright.sync_api import (
 from grader.config import REPO_ROOT
 from grader.queue import RedisClient
 from tests.e2e.conftest import Service, deploy, docker_client, redis, redis_url
+from tests.e2e.test_assessments import new_assessment
 
 __all__ = ["docker_client", "redis", "redis_url"]  # the e2e fixtures, used here as they are
 
@@ -205,6 +206,30 @@ def assert_accessible(page: Page, name: str) -> None:
     """No serious or critical axe-core violation on the page."""
     found = [v for v in axe_violations(page) if v["impact"] in BLOCKING]
     assert not found, f"axe-core on {name} ({page.url}):\n{describe(found)}"
+
+
+INSTRUCTIONS = (
+    "One coding task and two questions.\n\n- Use **FastAPI**.\n- Submit as often as you like."
+)
+ITEMS: list[dict[str, Any]] = [
+    {"challenge": "hello-world", "weight": 60},
+    {"question": "basics-def-endpoint-mc", "weight": 20},  # one right option: 0
+    {"question": "basics-asgi", "weight": 20},  # short answer
+]
+
+
+@pytest.fixture(scope="session")
+def screen(admin: httpx.Client) -> str:
+    """The tests' assessment (its slug): one hello-world item and two concept questions, with
+    30 minutes and the full feedback (tests with their messages)."""
+    return new_assessment(
+        admin,
+        ITEMS,
+        title="Backend screen",
+        instructions=INSTRUCTIONS,
+        time_limit_minutes=30,
+        feedback="full",
+    )
 
 
 def parse_time(text: str) -> datetime:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 import httpx
 import pytest
@@ -32,28 +31,7 @@ from tests.e2e.test_assessments import RIGHT, WRONG_ROOT, candidate, invite, new
 
 pytestmark = pytest.mark.docker
 
-INSTRUCTIONS = (
-    "One coding task and two questions.\n\n- Use **FastAPI**.\n- Submit as often as you like."
-)
-ITEMS: list[dict[str, Any]] = [
-    {"challenge": "hello-world", "weight": 60},
-    {"question": "basics-def-endpoint-mc", "weight": 20},  # one right option: 0
-    {"question": "basics-asgi", "weight": 20},  # short answer
-]
 ASGI = "ASGI is the asynchronous server gateway interface, the successor of WSGI; Uvicorn runs it."
-
-
-@pytest.fixture(scope="module")
-def screen(admin: httpx.Client) -> str:
-    """The assessment of these tests: one hello-world item and two concept questions."""
-    return new_assessment(
-        admin,
-        ITEMS,
-        title="Backend screen",
-        instructions=INSTRUCTIONS,
-        time_limit_minutes=30,
-        feedback="full",
-    )
 
 
 #: Records, per submission shown in the history, the statuses it went through (no reload: a
@@ -306,6 +284,7 @@ def test_countdown_warning_and_read_only_switch_at_the_deadline(
     expect(submit).to_be_disabled(timeout=left_ms + 10_000)
     assert datetime.now(UTC) >= closes_at - timedelta(seconds=1), "read-only too early"
     expect(page.locator("#read-only-note")).to_have_text(re.compile(r"^The time is over"))
+    expect(page.locator("#time-warning")).to_be_hidden()  # no "submit what you have" any more
     expect(box).to_have_class(re.compile(r"\bover\b"))
     expect(box.locator(".clock")).to_have_text("0:00")
     expect(page.locator("body")).to_have_class(re.compile(r"\bread-only\b"))
