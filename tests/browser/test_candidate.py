@@ -85,7 +85,7 @@ def code(page: Page) -> str:
 
 
 def wait_saved(page: Page) -> None:
-    expect(page.locator("#save-status")).to_have_text(re.compile(r"^Draft saved at"))
+    expect(page.locator("#save-status")).to_have_text(re.compile(r"^Draft saved"))
 
 
 def open_link(page: Page, link: str) -> None:
@@ -140,10 +140,10 @@ def test_candidate_journey(
     page.keyboard.press("Control+End")
     page.keyboard.press("Enter")
     page.keyboard.type("# a draft typed by hand")
-    wait_saved(page)
-    page.reload()
+    page.reload()  # at once: mid-edit, before the draft's debounced save
     expect(editor(page)).to_contain_text("# a draft typed by hand")
     expect(editor(page)).to_contain_text("TODO: return the greeting")
+    expect(page.locator("#save-status")).to_have_text(re.compile(r"^Draft saved"))
     other = new_context().new_page()
     open_link(other, invited["link"])
     expect(other.get_by_role("link", name="Continue with item 1")).to_be_visible()
@@ -165,7 +165,12 @@ def test_candidate_journey(
     expect(failed.first.locator("pre.message")).not_to_be_empty()
     expect(first.locator("tr.passed").first).to_be_visible()
     went = page.evaluate("() => window.statuses")
-    assert went == {str(first_id): ["queued", "running", "completed"]}
+    # queued at once, then (if the grading outlasts the page's next look, about a second:
+    # the start of a grading is not announced) running, then the result
+    assert went in (
+        {str(first_id): ["queued", "running", "completed"]},
+        {str(first_id): ["queued", "completed"]},
+    ), went
 
     # Fixed: 100.
     set_code(page, RIGHT["main.py"])

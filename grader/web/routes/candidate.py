@@ -189,6 +189,7 @@ def item_page(
             "feedback": feedback,  # result.html, for each earlier submission
             "history": [candidate_submission(s, feedback) for s in reversed(made)],
             "workspace": {
+                "invitation": candidate.invitation.id,  # names the tab's unsaved copy
                 "position": position,
                 "files": draft.files if draft else item.starter or {"main.py": ""},
                 "revision": draft.revision if draft else None,
