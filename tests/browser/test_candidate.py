@@ -215,6 +215,11 @@ def test_candidate_journey(
     page.get_by_role("link", name="Overview").click()
     expect(page.locator("table.items tbody tr").nth(1)).to_contain_text("answered")
     page.get_by_text("Finish the assessment…").click()
+    asked: list[str] = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
+    page.get_by_role("button", name="Yes, finish now").click()  # asked, and cancelled
+    expect(page.locator(".badge.status-started")).to_be_visible()
+    assert asked == ["Finish the assessment now? You cannot change anything afterwards."]
     page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name="Yes, finish now").click()
     expect(page.get_by_role("heading", name="You have finished")).to_be_visible()
