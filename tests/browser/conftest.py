@@ -76,6 +76,8 @@ def browser() -> Iterator[Browser]:
             "(run scripts/setup-browser.sh, or set GRADER_CHROMIUM to its path)",
             pytrace=False,
         )
+    for stale in SCREENSHOTS.glob("FAILED-*.png"):  # an earlier run's failures
+        stale.unlink()
     with sync_playwright() as playwright:
         # --no-sandbox: the tests run as root; it is Chromium's own sandbox, not the grader's.
         launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
