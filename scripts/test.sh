@@ -13,6 +13,7 @@ cleanup() {
 }
 trap cleanup EXIT
 scripts/setup-services.sh
+scripts/setup-browser.sh
 
 if [ ! -x .venv/bin/python ]; then
   python3 -m venv .venv

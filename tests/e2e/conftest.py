@@ -254,6 +254,7 @@ def deploy(
         "GRADER_MAX_ATTEMPTS": "5",
         "GRADER_RATE_LIMIT_PER_MINUTE": "10",
         "GRADER_API_URL": f"http://127.0.0.1:{port}",
+        "GRADER_PUBLIC_URL": f"http://127.0.0.1:{port}",  # invitation links that open
         # Pinned: the tag is hashed from the harness, which colleagues may be editing meanwhile.
         "GRADER_SANDBOX_IMAGE": image_tag(),
         "GRADER_CALLBACK_SECRET": CALLBACK_SECRET,

@@ -9,6 +9,7 @@ routes themselves (`/api/v1/invitation/...`) with the session and its CSRF token
 
 from __future__ import annotations
 
+import re
 import time
 from datetime import datetime
 from functools import partial
@@ -16,6 +17,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from fastapi.responses import RedirectResponse
+from markupsafe import Markup, escape
 from starlette.concurrency import run_in_threadpool
 
 from grader.api.deps import (
@@ -30,11 +32,12 @@ from grader.api.deps import (
 )
 from grader.api.routes.invitation import _load, view
 from grader.api.schemas.assessments import CandidateView, candidate_submission
-from grader.db.models import InvitationStatus, ItemKind
+from grader.db.models import InvitationStatus, ItemKind, SubmissionStatus
 from grader.queue import enqueue_webhook, grading_queue
 from grader.services import drafts, invitations, web_sessions, webhooks
 from grader.web.auth import set_session_cookie
 from grader.web.deps import Candidate, CandidatePage, CsrfChecked, PageError, mark_page
+from grader.web.markdown import render_markdown
 from grader.web.pages import render
 
 router = APIRouter(prefix="/take", include_in_schema=False, dependencies=[Depends(mark_page)])
@@ -42,6 +45,40 @@ router = APIRouter(prefix="/take", include_in_schema=False, dependencies=[Depend
 Position = Annotated[int, Path(ge=1, le=50)]
 #: How long one long-poll of a result fragment is held (the page asks again after).
 RESULT_WAIT_SECONDS = 20
+
+
+_HEADING = re.compile(r"<(/?)h([1-6])>")
+
+
+def prompt_html(text: str | None, title: str) -> Markup:
+    """An item's prompt (Markdown, sanitised) under the page's own heading: its headings one
+    level down (the page has one <h1>, the item's title), and a first heading that only
+    repeats the title left out (a challenge's README starts with `# Title`)."""
+    html = str(render_markdown(text))
+    first = re.match(r"\s*<h1>(.*?)</h1>\s*", html, re.S)
+    if first and first.group(1).strip() == str(escape(title)):
+        html = html[first.end() :]
+    demoted = _HEADING.sub(lambda m: f"<{m[1]}h{min(int(m[2]) + 1, 6)}>", html)
+    return Markup(demoted)  # rendered and sanitised by render_markdown; only tags renamed
+
+
+_CODE_SPAN = re.compile(r"`([^`]+)`")
+
+
+def inline(text: str | None) -> Markup:
+    """A short text of an item (a question's title, an option) with its `code` spans shown as
+    code: escaped first, then only the backtick pairs become <code>."""
+    escaped = str(escape(text or ""))
+    return Markup(_CODE_SPAN.sub(r"<code>\1</code>", escaped))  # escaped just above
+
+
+def item_heading(item: Any) -> str:
+    """What an item page is called: a challenge's title; a question's kind (its text, often
+    long, is the form's label just below)."""
+    if item.kind is ItemKind.CODING:
+        return str(item.title)
+    kind = "Multiple-choice" if item.question_kind == "multiple_choice" else "Short-answer"
+    return f"{kind} question"
 
 
 def _open(view_: CandidateView, now: datetime) -> bool:
@@ -70,6 +107,7 @@ def render_page(
             "browser": candidate.browser,
             "editable": _open(seen, now),
             "now": now,
+            "inline": inline,
             **context,
         },
     )
@@ -138,15 +176,20 @@ def item_page(
     item = next((i for i in seen.items if i.position == position), None)
     if item is None:
         raise PageError(404, f"this assessment has no item {position}")
-    context: dict[str, Any] = {"item": item}
+    context: dict[str, Any] = {
+        "item": item,
+        "heading": item_heading(item),
+        "prompt": prompt_html(item.prompt, item.title),
+    }
     if item.kind is ItemKind.CODING:
         draft = drafts.get_draft(session, candidate.invitation, position)
         feedback = candidate.invitation.assessment.feedback
         made = invitations.submissions_of(session, candidate.invitation, position)
         context |= {
-            "feedback": feedback,
+            "feedback": feedback,  # result.html, for each earlier submission
             "history": [candidate_submission(s, feedback) for s in reversed(made)],
             "workspace": {
+                "invitation": candidate.invitation.id,  # names the tab's unsaved copy
                 "position": position,
                 "files": draft.files if draft else item.starter or {"main.py": ""},
                 "revision": draft.revision if draft else None,
@@ -197,18 +240,22 @@ async def result_fragment(
     changes: ChangesDep,
     waits: WaitsDep,
     wait: Annotated[float, Query(ge=0, le=60)] = 0,
+    shown: Annotated[SubmissionStatus | None, Query(alias="seen")] = None,
 ) -> Response:
     """One submission's status and result as the feedback policy allows: a fragment the page
     swaps in. While it is not graded the fragment asks again (a long-poll), so results appear
-    without a reload."""
+    without a reload. The wait ends when the status differs from `seen` (the one the page
+    shows), so the page shows queued, then running, then the result."""
     invitation_id = candidate.invitation.id
     seconds = min(wait, settings.max_wait_seconds, RESULT_WAIT_SECONDS)
     seen = await run_in_threadpool(_load, sessions, invitation_id, submission_id)
-    if seconds > 0 and not seen.status.terminal:
+    shown = shown or seen.status
+    if seconds > 0 and not seen.status.terminal and seen.status == shown:
         deadline = time.monotonic() + seconds
         with waits.hold(f"invitation:{invitation_id}"):
             async with changes.watch(submission_id) as changed:
-                while not seen.status.terminal and time.monotonic() < deadline:
+                # (queued -> running is not announced: the waiter re-reads every second)
+                while seen.status == shown and time.monotonic() < deadline:
                     await changed(deadline - time.monotonic())
                     seen = await run_in_threadpool(_load, sessions, invitation_id, submission_id)
     return render(

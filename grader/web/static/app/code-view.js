@@ -4,10 +4,11 @@
 import {highlightPython} from "/static/vendor/codemirror/editor.bundle.js";
 
 for (const pre of document.querySelectorAll("pre[data-highlight]")) {
+  // The file's name, from the tab that labels the panel (read before the <pre> leaves the page).
+  const label = pre.closest("[role=tabpanel]")?.getAttribute("aria-labelledby");
+  const name = label ? document.getElementById(label)?.textContent : "";
   const holder = document.createElement("div");
   holder.className = "code-view";
   pre.replaceWith(holder);
-  const label = pre.closest("[role=tabpanel]")?.getAttribute("aria-labelledby");
-  const name = label ? document.getElementById(label)?.textContent : "";
   highlightPython(holder, pre.textContent, {label: name ? `Code of ${name}` : "Python code"});
 }

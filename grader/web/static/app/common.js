@@ -58,6 +58,12 @@ export function readOnly(message) {
   document.dispatchEvent(new CustomEvent("deadline"));
 }
 
+function minutesLeft(seconds) {
+  if (seconds < 60) return "Less than a minute";
+  const minutes = Math.ceil(seconds / 60);
+  return minutes === 1 ? "1 minute" : `${minutes} minutes`;
+}
+
 function startCountdown() {
   const box = document.getElementById("countdown");
   if (!box) return;
@@ -74,7 +80,7 @@ function startCountdown() {
       warned = true;
       box.classList.add("warning");
       if (warning && left > 0) {
-        warning.textContent = `${Math.ceil(left / 60)} minutes left: submit what you have.`;
+        warning.textContent = `${minutesLeft(left)} left: submit what you have.`;
         warning.hidden = false;
       }
     }
@@ -82,6 +88,7 @@ function startCountdown() {
       over = true;
       box.classList.add("over");
       clock.textContent = "0:00";
+      if (warning) warning.hidden = true; // the read-only note says it now
       readOnly("The time is over: this page is read-only. Submissions made before the deadline are graded.");
       clearInterval(timer);
     }

@@ -62,11 +62,15 @@ function renderTabs() {
 }
 
 function open(name) {
+  const tabHadFocus = tabs.contains(document.activeElement); // arrow keys move between tabs
   current = name;
   editor.setText(files.get(name) ?? "");
-  renderTabs();
+  renderTabs(); // new buttons: the focus must follow to the new one
   const tab = [...tabs.children].find((t) => t.textContent === name);
-  if (tab) selectTab(tab);
+  if (tab) {
+    selectTab(tab);
+    if (tabHadFocus) tab.focus();
+  }
 }
 
 // ---- add, rename, delete files -----------------------------------------------------------
@@ -136,22 +140,84 @@ document.getElementById("delete-file").addEventListener("click", () => {
 let saveTimer = null;
 let saving = Promise.resolve();
 
+// Until the server has them, the changes are also kept in this tab's sessionStorage: a reload
+// right after typing (before the save, or while its request races the new page's) gets them
+// back (recover below). Another browser gets what the server has.
+const backupKey = `grader-draft:${data.invitation}:${position}`;
+
+function backup() {
+  try {
+    sessionStorage.setItem(backupKey, JSON.stringify({files: Object.fromEntries(files), revision}));
+  } catch { /* storage full or disabled: the server copy is all there is */ }
+}
+
+function dropBackup() {
+  try { sessionStorage.removeItem(backupKey); } catch { /* nothing kept */ }
+}
+
 function scheduleSave() {
   if (locked) return;
   saveStatus.textContent = "Unsaved changes…";
+  backup();
   clearTimeout(saveTimer);
   saveTimer = setTimeout(() => { saving = save(); }, 800);
+}
+
+function sameFiles(a, b) {
+  const key = (o) => JSON.stringify(Object.entries(o).sort(([x], [y]) => x.localeCompare(y)));
+  return key(a) === key(b);
+}
+
+function adopt(copy, rev) {
+  files.clear();
+  for (const [name, text] of Object.entries(copy)) files.set(name, text);
+  revision = rev;
+  open(files.has("main.py") ? "main.py" : [...files.keys()][0]);
+}
+
+/** Changes this tab made but the page was served without: take them back, unless the draft
+ * was changed elsewhere since (then the server's copy wins). */
+async function recover() {
+  let kept = null;
+  try { kept = JSON.parse(sessionStorage.getItem(backupKey) ?? "null"); } catch { kept = null; }
+  if (!kept || locked) return;
+  const fresh = await call("GET", `${api}/draft`);
+  if (!fresh.ok) return;
+  const server = fresh.body;
+  if (server.files && sameFiles(server.files, kept.files)) {
+    // the last save arrived after the page was served
+    if (server.revision !== revision) adopt(server.files, server.revision);
+    saveStatus.textContent = "Draft saved on the server.";
+    dropBackup();
+  } else if ((server.revision ?? null) === (kept.revision ?? null)) {
+    adopt(kept.files, server.revision);
+    scheduleSave();
+  } else {
+    if (server.files) adopt(server.files, server.revision);
+    dropBackup();
+  }
 }
 
 async function save() {
   saveTimer = null;
   const body = {files: Object.fromEntries(files), base_revision: revision ?? undefined};
   const answer = await call("PUT", `${api}/draft`, body);
-  if (answer.ok) {
-    revision = answer.body.revision;
+  const stored = (rev) => {
+    revision = rev;
     saveStatus.textContent = `Draft saved at ${new Date().toLocaleTimeString()}.`;
+    if (saveTimer === null) dropBackup(); else backup(); // newer changes wait for their turn
+  };
+  if (answer.ok) {
+    stored(answer.body.revision);
   } else if (answer.status === 409 && /revision/.test(answer.body?.detail ?? "")) {
-    saveStatus.textContent = "This draft was changed in another window: reload the page to get the latest.";
+    // The same files may have got there first (the previous page's last save, sent as it
+    // closed): then nothing was lost.
+    const fresh = await call("GET", `${api}/draft`);
+    if (fresh.ok && fresh.body.files && sameFiles(fresh.body.files, body.files)) {
+      stored(fresh.body.revision);
+    } else {
+      saveStatus.textContent = "This draft was changed in another window: reload the page to get the latest.";
+    }
   } else if (answer.status === 409) {
     lock(answer.body?.detail);
   } else {
@@ -186,18 +252,28 @@ submitButton.addEventListener("click", async () => {
     if (answer.status === 409 && /time is over|finished|expired/.test(answer.body?.detail ?? "")) lock(answer.body.detail);
     return;
   }
-  submitStatus.textContent = `Submission ${answer.body.id} is queued.`;
+  submitStatus.textContent = `Submission ${answer.body.id} sent: its result appears below.`;
   const history = document.getElementById("history");
   history.querySelector(".empty")?.remove();
   const item = document.createElement("li");
   const box = document.createElement("div");
   box.className = "result status-queued";
   box.id = `submission-${answer.body.id}`;
-  box.setAttribute("hx-get", `/take/submissions/${answer.body.id}/result?wait=20`);
+  box.setAttribute("hx-get", `/take/submissions/${answer.body.id}/result?wait=20&seen=queued`);
   box.setAttribute("hx-trigger", "load, retry");
   box.setAttribute("hx-swap", "outerHTML");
   box.setAttribute("data-retry", "");
-  box.textContent = `Submission ${answer.body.id}: queued`;
+  // As the server's fragment shows a queued submission, until it replaces this one.
+  const head = document.createElement("p");
+  head.className = "result-head";
+  const link = document.createElement("a");
+  link.href = `/take/submissions/${answer.body.id}`;
+  link.textContent = `Submission ${answer.body.id}`;
+  const badge = document.createElement("span");
+  badge.className = "badge";
+  badge.textContent = "queued";
+  head.append(link, " ", badge);
+  box.appendChild(head);
   item.appendChild(box);
   history.prepend(item);
   window.htmx.process(box);
@@ -250,3 +326,4 @@ setInterval(() => flush(false), 30_000);
 window.addEventListener("pagehide", () => flush(true));
 
 renderTabs();
+recover();
