@@ -166,7 +166,7 @@ def test_the_link_is_exchanged_for_a_session_and_leaves_the_address_bar(site: Si
     browser = site.browser()
     opened = browser.http.get(f"/take/{token}")
     assert opened.status_code == 303 and opened.headers["location"] == "/take"
-    assert opened.headers["referrer-policy"] == "no-referrer"
+    assert opened.headers["referrer-policy"] == "same-origin"
     assert site.invitation(invitation_id).opened_at is not None
     assert site.browser().http.get("/take/inv_unknown").status_code == 404
 
