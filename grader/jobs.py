@@ -74,6 +74,8 @@ def grade_submission(submission_id: int) -> str:
         assert submission is not None
         spec = spec_of(submission.challenge_version)
         files = dict(submission.files)
+    queue = grading_queue(Redis.from_url(settings.redis_url), settings.job_timeout_seconds)
+    notifications.publish_changed(queue.connection, submission_id)  # queued -> running
     started = time.monotonic()
     try:
         sandbox, _ = process_sandbox(settings)
@@ -82,7 +84,6 @@ def grade_submission(submission_id: int) -> str:
         log.exception("grading submission %s failed", submission_id)
         reason = str(exc) if isinstance(exc, SandboxError) else f"{type(exc).__name__}: {exc}"
         result = internal_error(reason, started)
-    queue = grading_queue(Redis.from_url(settings.redis_url), settings.job_timeout_seconds)
     if _daemon_went_away(settings.docker_url, result):
         reason = f"the Docker daemon went away during the grading (it read {result.verdict})"
         log.warning("submission %s: %s; handing it back", submission_id, reason)

@@ -161,6 +161,11 @@ def test_activity_signals_reach_the_reviewers_scorecard(site: Site) -> None:
     with site.api.session() as session:
         assert session.scalar(select(func.count()).select_from(ActivityEvent)) == 4
     assert "pastes of 200 characters or more" in browser.http.get("/take").text
+    staff = site.api.user("reader", Role.REVIEWER)
+    card = site.api.call("GET", f"/api/v1/invitations/{invitation_id}/scorecard", staff).json()
+    integrity = card["integrity"]
+    assert integrity["focus_lost"] == 2 and integrity["seconds_active"] == {"1": 90}
+    assert [p["characters"] for p in integrity["large_pastes"]] == [1234]
 
 
 def test_draft_saves_and_activity_reports_are_rate_limited(site: Site) -> None:

@@ -37,12 +37,13 @@ from grader.api.schemas.assessments import (
     ReportOut,
     ReviewIn,
     ScorecardOut,
+    integrity_of,
     scorecard_out,
 )
 from grader.config import Settings
 from grader.db.models import AssessmentStatus, InvitationStatus
 from grader.queue import enqueue_webhook, grading_enqueuer, grading_queue
-from grader.services import assessments, invitations, scorecards, webhooks
+from grader.services import activity, assessments, invitations, scorecards, webhooks
 from grader.services.assessments import AssessmentFilter, AssessmentSpec
 from grader.services.scorecards import InvitationFilter
 from grader.web.pages import render_scorecard
@@ -261,7 +262,11 @@ def read_scorecard(invitation_id: RowId, _: StaffReader, session: SessionDep) ->
     """The candidate's scorecard (the JSON export)."""
     invitation = invitations.get_invitation(session, invitation_id)
     card = scorecards.scorecard(session, invitation)
-    return scorecard_out(card, invitations.submissions_of(session, invitation))
+    return scorecard_out(
+        card,
+        invitations.submissions_of(session, invitation),
+        integrity_of(activity.summary(session, invitation)),
+    )
 
 
 @router.get(
@@ -321,4 +326,8 @@ def review_answer(
     invitations.review_answer(session, invitation_id, position, body.points, body.comment, reviewer)
     invitation = invitations.get_invitation(session, invitation_id)
     card = scorecards.scorecard(session, invitation)
-    return scorecard_out(card, invitations.submissions_of(session, invitation))
+    return scorecard_out(
+        card,
+        invitations.submissions_of(session, invitation),
+        integrity_of(activity.summary(session, invitation)),
+    )

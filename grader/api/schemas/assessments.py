@@ -22,7 +22,7 @@ from grader.db.models import (
     SubmissionStatus,
 )
 from grader.questions import MultipleChoiceQuestion, ShortAnswerQuestion
-from grader.services import scorecards
+from grader.services import activity, scorecards
 from grader.services.assessments import AssessmentSpec
 from grader.services.challenges import spec_of
 from worker.result import GradeResult
@@ -257,7 +257,24 @@ def _brief(submission: Submission) -> SubmissionBrief:
     )
 
 
-def scorecard_out(card: scorecards.Scorecard, history: list[Submission]) -> ScorecardOut:
+def integrity_of(summary: activity.Summary) -> dict[str, Any]:
+    """The activity signals as the scorecard's `integrity` (signals, never a verdict)."""
+    return {
+        "recorded": summary.recorded,
+        "focus_lost": summary.focus_lost,
+        "seconds_active": {str(k): v for k, v in sorted(summary.seconds_active.items())},
+        "large_pastes": [
+            {"item": item, "characters": size, "at": at.isoformat()}
+            for item, size, at in summary.pastes
+        ],
+    }
+
+
+def scorecard_out(
+    card: scorecards.Scorecard,
+    history: list[Submission],
+    integrity: dict[str, Any] | None = None,
+) -> ScorecardOut:
     items = []
     for entry in card.items:
         coding = None
@@ -317,6 +334,7 @@ def scorecard_out(card: scorecards.Scorecard, history: list[Submission]) -> Scor
         notes=[NoteOut.model_validate(n) for n in card.notes],
         decision_comment=invitation.decision_comment,
         decided_by=invitation.decided_by.username if invitation.decided_by else None,
+        integrity=integrity or {},
     )
 
 
