@@ -89,9 +89,10 @@ from grader.questions import (
     propose_score,
 )
 from grader.security import create_access_token
-from grader.services import assessments, users
+from grader.services import assessments, users, web_sessions
 from grader.services.challenges import sync_catalog
 from grader.services.question_bank import sync_bank, synonyms
+from grader.web.auth import COOKIE
 from worker.limits import Limits
 from worker.result import GradeResult, Outcome, TestResult, Verdict
 
@@ -129,6 +130,8 @@ class Seeded:
     scorecard_id: int
     """A finished candidate with the most submissions: the heaviest scorecard."""
     staff_token: str
+    staff_cookie: str
+    """The reviewer's browser session (the staff pages)."""
     seconds: float = 0.0
 
     def time_used(self, invitation_id: int) -> float | None:
@@ -314,6 +317,7 @@ def seed(url: str, invitations: int, submissions: int, catalog: Path, rng_seed: 
             session.execute(text("ANALYZE"))
             session.commit()
         token = create_access_token(reviewer.id, SECRET, timedelta(hours=2))
+        cookie = web_sessions.for_user(session, reviewer, timedelta(hours=2))
     finished = [i for i, r in by_id.items() if r["status"] is InvitationStatus.FINISHED]
     per_invitation = Counter(m[0] for m in made)
     heaviest = max(finished, key=lambda i: (per_invitation[i], -i))
@@ -326,6 +330,7 @@ def seed(url: str, invitations: int, submissions: int, catalog: Path, rng_seed: 
         answers=len(answered),
         scorecard_id=heaviest,
         staff_token=token,
+        staff_cookie=cookie,
         seconds=time.perf_counter() - began,
     )
 
@@ -779,13 +784,29 @@ PROBES = [
     ),
     Probe("CSV export (every invitation)", V1 + "/assessments/{slug}/report.csv", check_csv),
 ]
-#: Server-rendered staff pages (issue 15). The reviewer's candidates table must render in well
-#: under a second at 1,000 invitations: when it exists, add it here, e.g.
-#:   Probe("candidates page (HTML)", "/staff/assessments/{slug}/candidates?sort=score",
-#:         check_candidates_page)
-#: A page behind a cookie session needs the TestClient logged in (`serving` below) instead of
-#: the bearer header.
-PAGES: list[Probe] = []
+def check_candidates_page(seeded: Seeded, response: httpx.Response) -> None:
+    """The reviewer's candidates table: the page of the 50 best, best first."""
+    best = expected_order(seeded, "score", True)[:PAGE]
+    links = [int(i) for i in re.findall(r'href="/staff/invitations/(\d+)"', response.text)]
+    _expect("candidates page: rows", links, best)
+
+
+def check_staff_scorecard(seeded: Seeded, response: httpx.Response) -> None:
+    name = seeded.invitations[seeded.scorecard_id]["candidate_name"]
+    if name not in response.text or "Record the decision" not in response.text:
+        raise AssertionError("the scorecard page lacks its candidate or its decision form")
+
+
+#: Server-rendered staff pages, reached with the reviewer's browser session (cookie): the
+#: candidates table must render in well under a second at 1,000 invitations.
+PAGES: list[Probe] = [
+    Probe(
+        "candidates page (HTML, best first)",
+        "/staff/assessments/{slug}?sort=score&desc=true",
+        check_candidates_page,
+    ),
+    Probe("scorecard page (HTML)", "/staff/invitations/{invitation}", check_staff_scorecard),
+]
 
 
 class QueryCounter:
@@ -838,6 +859,7 @@ def serving(seeded: Seeded, redis_url: str) -> Iterator[App]:
     counter = QueryCounter(seeded.url)
     try:
         with TestClient(create_app(settings)) as http:
+            http.cookies.set(COOKIE, seeded.staff_cookie)
             yield App(seeded, http, counter)
     finally:
         counter.close()
