@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
@@ -28,12 +29,13 @@ from playwright.sync_api import (
     ConsoleMessage,
     Page,
     Response,
+    expect,
     sync_playwright,
 )
 
 from grader.config import REPO_ROOT
 from grader.queue import RedisClient
-from tests.e2e.conftest import Service, deploy, docker_client, redis, redis_url
+from tests.e2e.conftest import ADMIN, Service, deploy, docker_client, redis, redis_url
 from tests.e2e.test_assessments import new_assessment
 
 __all__ = ["docker_client", "redis", "redis_url"]  # the e2e fixtures, used here as they are
@@ -166,11 +168,37 @@ def page(context: BrowserContext) -> Page:
     return context.new_page()
 
 
-def screenshot(page: Page, name: str, full_page: bool = True) -> Path:
-    """Save the page as `<artifacts>/screenshots/<name>.png`; its path."""
+#: A code view (CodeMirror) measures its lines only once they have been on screen: below the
+#: fold, its line numbers sit at estimated heights, which a full-page picture shows out of line
+#: with the code. Each is brought into view for two frames first (then back to the top).
+MEASURE_CODE_VIEWS = """async () => {
+    const frames = () => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+    const views = document.querySelectorAll(".cm-host");
+    if (!views.length) return;
+    for (const view of views) {
+        view.scrollIntoView({block: "center"});
+        await frames();
+    }
+    window.scrollTo(0, 0);
+    await frames();
+}"""
+
+
+def screenshot(
+    page: Page, name: str, full_page: bool = True, clip_height: float | None = None
+) -> Path:
+    """Save the page as `<artifacts>/screenshots/<name>.png` (the whole page, or only its top
+    `clip_height` pixels); its path."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=full_page)
+    if full_page or clip_height is not None:
+        page.evaluate(MEASURE_CODE_VIEWS)
+    if clip_height is not None:
+        assert page.viewport_size is not None
+        clip = {"x": 0, "y": 0, "width": page.viewport_size["width"], "height": clip_height}
+        page.screenshot(path=str(path), full_page=True, clip=clip)  # type: ignore[arg-type]
+    else:
+        page.screenshot(path=str(path), full_page=full_page)
     return path
 
 
@@ -232,6 +260,36 @@ def screen(admin: httpx.Client) -> str:
         time_limit_minutes=30,
         feedback="full",
     )
+
+
+#: The reviewer the staff tests log in as (made through the REST API by the admin).
+REVIEWER = ("rita-reviewer", "reviewer-password-1")
+
+
+@pytest.fixture(scope="session")
+def reviewer(admin: httpx.Client) -> tuple[str, str]:
+    """A reviewer account: (username, password)."""
+    username, password = REVIEWER
+    made = admin.post(
+        "/api/v1/users", json={"username": username, "password": password, "role": "reviewer"}
+    )
+    assert made.status_code == 201, made.text
+    assert made.json()["role"] == "reviewer"
+    return REVIEWER
+
+
+def log_in(page: Page, username: str, password: str, then: str = "/staff") -> None:
+    """Sign in on the login form, as a person does; the page lands on `then`."""
+    page.goto(f"/login?next={then}")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page).to_have_url(re.compile(re.escape(then) + "$"))
+    expect(page.locator("header .who")).to_contain_text(username)
+
+
+def as_admin(page: Page) -> None:
+    log_in(page, *ADMIN)
 
 
 def parse_time(text: str) -> datetime:

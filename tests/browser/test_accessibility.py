@@ -1,5 +1,6 @@
-"""axe-core (vendored in tests/browser/vendor) on every candidate page, the login page and an
-error page: no serious or critical violation of WCAG 2.1 A/AA or axe's best practices.
+"""axe-core (vendored in tests/browser/vendor) on every candidate page, every main staff page
+(as an admin: the pages with the most controls), the login page and an error page: no serious
+or critical violation of WCAG 2.1 A/AA or axe's best practices.
 
 The pages' Content-Security-Policy allows no inline script, and Playwright's add_script_tag
 injects axe as an inline <script>: these contexts alone are made with `bypass_csp=True`, the
@@ -14,9 +15,14 @@ from typing import Any
 
 import httpx
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 
-from tests.browser.conftest import GRADING_TIMEOUT_MS, NewContext, assert_accessible
+from tests.browser.conftest import (
+    GRADING_TIMEOUT_MS,
+    NewContext,
+    as_admin,
+    assert_accessible,
+)
 from tests.e2e.conftest import Service
 from tests.e2e.test_assessments import WRONG_ROOT, answer, candidate, graded, invite, submit
 
@@ -28,7 +34,7 @@ class Taken:
     """Invitations of the tests' assessment in each state, made through the API."""
 
     unstarted: dict[str, Any]
-    started: dict[str, Any]  # a graded wrong submission (its id: `submission`), one answer
+    started: dict[str, Any]  # a graded wrong submission (its id: `submission`), two answers
     finished: dict[str, Any]
     submission: int
 
@@ -42,6 +48,7 @@ def taken(service: Service, admin: httpx.Client, screen: str) -> Taken:
         assert http.post("/api/v1/invitation/start").status_code == 200
         submission = submit(http, 1, WRONG_ROOT)
         assert answer(http, 2, choice=1).status_code == 200
+        assert answer(http, 3, text="ASGI: the async successor of WSGI.").status_code == 200
     with candidate(service, finished["token"]) as http:
         assert http.post("/api/v1/invitation/start").status_code == 200
         assert answer(http, 3, text="A <b>short</b> answer.").status_code == 200
@@ -91,5 +98,64 @@ def test_no_serious_or_critical_violations(
         assert response.status in (401, 404), response.status
     else:
         assert response.status == 200, response.status
+    ready(page)
+    assert_accessible(page, name)
+
+
+@pytest.fixture(scope="module")
+def admin_state(browser: Browser, service: Service) -> dict[str, Any]:
+    """An admin's signed-in browser state (its session cookie), made once for these pages."""
+    context = browser.new_context(base_url=service.url)
+    try:
+        page = context.new_page()
+        as_admin(page)
+        return dict(context.storage_state())
+    finally:
+        context.close()
+
+
+def scorecard_ready(page: Page) -> None:
+    expect(page.locator("#item-1 .code-view .cm-content")).to_be_visible()
+    expect(page.locator("#item-1 tr.failed").first).to_be_visible()
+    expect(page.get_by_role("button", name="Confirm or override")).to_be_visible()
+
+
+def invite_one(page: Page) -> None:
+    """The invited-links page is the answer to the invite form: invite someone."""
+    page.get_by_label("Name", exact=True).fill("Axe Candidate")
+    page.get_by_role("button", name="Invite", exact=True).click()
+    expect(page.locator("input.link-field")).to_have_count(1)
+
+
+#: name -> (the path, formatted with the assessment's slug, the started candidate's invitation
+#: and submission; when it is ready; what to do there first, if anything)
+STAFF_PAGES: dict[str, tuple[str, Callable[[Page], None], Callable[[Page], None] | None]] = {
+    "staff-assessments": ("/staff", ready_when("table.data tbody a"), None),
+    "staff-assessment-form": ("/staff/assessments/new", ready_when("#question-table"), None),
+    "staff-assessment": ("/staff/assessments/{screen}", ready_when(".chart svg"), None),
+    "staff-scorecard": ("/staff/invitations/{invitation}", scorecard_ready, None),
+    "staff-challenges": ("/staff/challenges", ready_when("#archive"), None),
+    "staff-challenge": ("/staff/challenges/hello-world", ready_when(".prose"), None),
+    "staff-submission": ("/staff/submissions/{submission}", ready_when(".code-view"), None),
+    "staff-operations": ("/staff/operations", ready_when("#queue-depth"), None),
+    "staff-invited": ("/staff/assessments/{screen}", ready_when(".link-field"), invite_one),
+}
+
+
+@pytest.mark.parametrize("name", list(STAFF_PAGES))
+def test_staff_pages_have_no_serious_or_critical_violations(
+    name: str,
+    taken: Taken,
+    screen: str,
+    admin_state: dict[str, Any],
+    new_context: NewContext,
+) -> None:
+    path, ready, then = STAFF_PAGES[name]
+    page = new_context(bypass_csp=True, storage_state=admin_state).new_page()
+    where = path.format(screen=screen, invitation=taken.started["id"], submission=taken.submission)
+    response = page.goto(where)
+    assert response is not None and response.status == 200, (where, response)
+    if then is not None:
+        then(page)
     ready(page)
     assert_accessible(page, name)

@@ -22,13 +22,15 @@ from grader.api.deps import (
     Slug,
     WaitsDep,
 )
-from grader.db.models import ChallengeStatus, Submission
+from grader.db.models import Challenge, ChallengeStatus, Submission
 from grader.errors import InvalidInput
 from grader.queue import enqueue_validation, grading_enqueuer, grading_queue
 from grader.services import challenges, submissions, uploads
 from grader.services.submissions import NewSubmission, SubmissionRules, Submitter
 from grader.web.deps import AdminPage, CsrfChecked, Staff, StaffPage, mark_page
 from grader.web.pages import render
+from grader.web.routes.candidate import prompt_html
+from grader.web.routes.staff import stored_result
 
 router = APIRouter(prefix="/staff", include_in_schema=False, dependencies=[Depends(mark_page)])
 
@@ -37,7 +39,13 @@ def _page(request: Request, template: str, staff: Staff, **context: object) -> R
     return render(
         request,
         template,
-        {"staff": staff, "browser": staff.browser, "section": "challenges", **context},
+        {
+            "staff": staff,
+            "browser": staff.browser,
+            "section": "challenges",
+            "result_of": stored_result,
+            **context,
+        },
     )
 
 
@@ -56,17 +64,23 @@ def catalog(request: Request, staff: StaffPage, session: SessionDep) -> Response
 def challenge_page(slug: Slug, request: Request, staff: StaffPage, session: SessionDep) -> Response:
     challenge = challenges.get_challenge(session, slug, include_archived=True, pending=True)
     versions = challenges.list_versions(session, slug)
-    current = challenge.current_version
-    spec = challenges.spec_of(current) if current else None
     return _page(
         request,
         "staff/challenge.html",
         staff,
         title=slug,
-        challenge=challenge,
         versions=list(reversed(versions)),
-        spec=spec,
+        **_live(challenge),
     )
+
+
+def _live(challenge: Challenge) -> dict[str, object]:
+    """What the page shows of the live version: its spec, and its prompt (Markdown, under the
+    page's own <h1>: the README's first heading, the title again, left out)."""
+    current = challenge.current_version
+    spec = challenges.spec_of(current) if current else None
+    prompt = prompt_html(spec.prompt, spec.meta.title) if spec else None
+    return {"challenge": challenge, "spec": spec, "prompt": prompt}
 
 
 @router.get("/challenges/{slug}/versions/{number}/status")
@@ -77,11 +91,23 @@ def version_status(
     staff: StaffPage,
     session: SessionDep,
 ) -> Response:
-    """One version's row (polled while its validation runs)."""
+    """One version's row (polled while its validation runs); when the validation is over, the
+    page's parts that follow the live version (title, "Try it", prompt) come with it."""
     version = next((v for v in challenges.list_versions(session, slug) if v.number == number), None)
     if version is None:
         raise InvalidInput(f"{slug} has no version {number}")
-    return render(request, "staff/version_row.html", {"v": version, "challenge_slug": slug})
+    challenge = challenges.get_challenge(session, slug, include_archived=True, pending=True)
+    return render(
+        request,
+        "staff/version_status.html",
+        {
+            "v": version,
+            "challenge_slug": slug,
+            "staff": staff,
+            "browser": staff.browser,
+            **_live(challenge),
+        },
+    )
 
 
 @router.post("/challenges/upload", dependencies=[CsrfChecked])
@@ -192,4 +218,8 @@ async def submission_result(
                 while not seen.status.terminal and time.monotonic() < deadline:
                     await changed(deadline - time.monotonic())
                     seen = await run_in_threadpool(load)
-    return render(request, "staff/submission_result.html", {"submission": seen})
+    return render(
+        request,
+        "staff/submission_result.html",
+        {"submission": seen, "result_of": stored_result},
+    )

@@ -9,11 +9,15 @@ reviews, notes and decisions."""
 
 from __future__ import annotations
 
+import tomllib
+from dataclasses import replace
 from functools import partial
+from pathlib import Path as FilePath
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from fastapi.responses import RedirectResponse
+from pydantic import ValidationError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -49,9 +53,11 @@ from grader.services.assessments import AssessmentFilter, AssessmentSpec
 from grader.services.challenges import list_challenges, spec_of
 from grader.services.scorecards import InvitationFilter
 from grader.web.deps import CsrfChecked, ManagerPage, Staff, StaffPage, mark_page
-from grader.web.diff import diff_files
+from grader.web.diff import FileDiff, diff_files
 from grader.web.forms import assessment_spec, invitations_of
 from grader.web.pages import render, render_scorecard
+from grader.web.routes.candidate import inline
+from worker.result import GradeResult, printable
 
 router = APIRouter(prefix="/staff", include_in_schema=False, dependencies=[Depends(mark_page)])
 
@@ -63,8 +69,50 @@ def page(request: Request, template: str, staff: Staff, **context: Any) -> Respo
     return render(
         request,
         template,
-        {"staff": staff, "browser": staff.browser, "section": "assessments", **context},
+        {
+            "staff": staff,
+            "browser": staff.browser,
+            "section": "assessments",
+            "inline": inline,
+            "result_of": stored_result,
+            **context,
+        },
     )
+
+
+def stored_result(submission: Submission | None) -> dict[str, Any]:
+    """A submission's stored result as a page shows it: read back through the result model,
+    which makes the candidate's text printable (no terminal escapes or bidirectional
+    overrides, even in a row written before that rule)."""
+    if submission is None or not submission.result:
+        return {}
+    try:
+        return GradeResult.model_validate(submission.result).model_dump(mode="json")
+    except ValidationError:
+        return {"error": "this stored result cannot be read"}
+
+
+def printable_diff(diff: FileDiff) -> FileDiff:
+    """A diff whose lines print as themselves: a control character (a terminal escape) or a
+    bidirectional override in the code becomes U+FFFD, as in results (the code view marks
+    them on its own)."""
+    lines = [replace(line, text=printable(line.text)) for line in diff.lines]
+    return replace(diff, name=printable(diff.name), lines=lines)
+
+
+def section_titles(folder: FilePath) -> dict[int, str]:
+    """The seed sections' titles, from the bank's files (`section = 1`, `title = "..."`); a
+    file that cannot be read names no section (the form then shows its number alone)."""
+    titles: dict[int, str] = {}
+    for path in sorted(folder.glob("*.toml")) if folder.is_dir() else []:
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+            continue
+        number, title = data.get("section"), data.get("title")
+        if isinstance(number, int) and isinstance(title, str) and title:
+            titles[number] = title
+    return titles
 
 
 def _back(url: str) -> Response:
@@ -125,6 +173,7 @@ def _editor(
         if c.current_version is not None
     ]
     questions = question_bank.list_questions(session)
+    titles = section_titles(request.app.state.settings.questions_dir)
     return render(
         request,
         "staff/assessment_form.html",
@@ -132,12 +181,13 @@ def _editor(
             "staff": staff,
             "browser": staff.browser,
             "section": "assessments",
+            "inline": inline,
             "title": f"Edit {editing}" if editing else "New assessment",
             "spec": spec,
             "weights": weights,
             "challenges": challenges,
             "questions": questions,
-            "sections": sorted({q.section for q in questions}),
+            "sections": [(n, titles.get(n, "")) for n in sorted({q.section for q in questions})],
             "error": error,
             "editing": editing,
         },
@@ -374,7 +424,8 @@ def scorecard_page(
         chosen = chosen or entry.coding.counted or (made[-1] if made else None)
         diff = None
         if a in by_id and b in by_id and by_id[a] in made and by_id[b] in made:
-            diff = {"a": a, "b": b, "files": diff_files(by_id[a].files, by_id[b].files)}
+            files = [printable_diff(f) for f in diff_files(by_id[a].files, by_id[b].files)]
+            diff = {"a": a, "b": b, "files": files}
         coding[entry.position] = {"made": made, "shown": chosen, "diff": diff}
     return page(
         request,
