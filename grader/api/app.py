@@ -6,10 +6,13 @@ import logging
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from functools import partial
+from typing import Any
 
 from fastapi import FastAPI, Request, Response
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
+from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from prometheus_client import CollectorRegistry
@@ -29,6 +32,7 @@ from grader.api.routes import (
     webhooks,
     workspace,
 )
+from grader.api.schemas import error_responses
 from grader.config import Settings, get_settings
 from grader.db.migrate import require_schema
 from grader.db.models import utcnow
@@ -186,4 +190,26 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for router in web_routers():
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.openapi = partial(_openapi, app)  # type: ignore[method-assign]
     return app
+
+
+def _openapi(app: FastAPI) -> dict[str, Any]:
+    """FastAPI's schema, plus the 400 every route with a body answers when the body cannot be
+    parsed (`_validation_error`): documented once here, for every such route."""
+    if app.openapi_schema is None:
+        schema = get_openapi(
+            title=app.title, version=app.version, routes=app.routes, description=app.description
+        )
+        bad_body = error_responses(400)[400]
+        for operations in schema.get("paths", {}).values():
+            for operation in operations.values():
+                if "requestBody" in operation and "400" not in operation["responses"]:
+                    operation["responses"]["400"] = {
+                        "description": bad_body["description"],
+                        "content": {
+                            "application/json": {"schema": {"$ref": "#/components/schemas/Error"}}
+                        },
+                    }
+        app.openapi_schema = schema
+    return app.openapi_schema

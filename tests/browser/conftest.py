@@ -50,7 +50,7 @@ PHONE = {"width": 390, "height": 844}
 GRADING_TIMEOUT_MS = 120_000
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def service(
     redis_url: str,
     redis: RedisClient,
@@ -64,13 +64,15 @@ def service(
         yield svc
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def admin(service: Service) -> Iterator[httpx.Client]:
     with service.client(service.admin_token) as client:
         yield client
 
 
-@pytest.fixture(scope="session")
+# Package scope, not session: Playwright's sync API keeps an event loop running in this thread
+# while it is open, and later tests that call asyncio.run() would fail.
+@pytest.fixture(scope="package")
 def browser() -> Iterator[Browser]:
     if not CHROMIUM.is_file():
         pytest.fail(
@@ -248,7 +250,7 @@ ITEMS: list[dict[str, Any]] = [
 ]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def screen(admin: httpx.Client) -> str:
     """The tests' assessment (its slug): one hello-world item and two concept questions, with
     30 minutes and the full feedback (tests with their messages)."""
@@ -266,7 +268,7 @@ def screen(admin: httpx.Client) -> str:
 REVIEWER = ("rita-reviewer", "reviewer-password-1")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def reviewer(admin: httpx.Client) -> tuple[str, str]:
     """A reviewer account: (username, password)."""
     username, password = REVIEWER

@@ -168,3 +168,18 @@ def test_a_multipart_upload_refuses_a_file_sent_twice_and_reports_real_sizes(api
         f"{api.settings.max_submission_bytes}"
     )
     assert stored(api) == 0
+
+
+def test_every_route_with_a_body_documents_the_400_of_an_unreadable_one(api: Api) -> None:
+    operations = [
+        (method, path, operation)
+        for path, methods in api.app.openapi()["paths"].items()
+        for method, operation in methods.items()
+        if "requestBody" in operation
+    ]
+    assert len(operations) > 20
+    undocumented = [(m, p) for m, p, o in operations if "400" not in o["responses"]]
+    assert undocumented == []
+    headers = {**api.user("boss", Role.ADMIN), "Content-Type": "application/json"}
+    answered = api.call("PUT", "/api/v1/assessments/x", headers, content=b"\x00")
+    assert answered.status_code == 400
