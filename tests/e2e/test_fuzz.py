@@ -40,7 +40,7 @@ from tests.e2e.conftest import ARCHIVED_SLUG, Service
 pytestmark = pytest.mark.docker
 
 #: Examples per operation and generation mode for the admin (fewer for the other identities):
-#: about 1,800 requests over 50 operations, about 100 s per database on 2 busy cores.
+#: about 2,700 requests over 63 operations, 70-80 s per database on 2 busy cores.
 MAX_EXAMPLES = 12
 #: The fuzz stops by itself well before this, however slow the machine.
 TIME_BUDGET_SECONDS = 240

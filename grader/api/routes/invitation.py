@@ -4,14 +4,12 @@ answers. The server's clock decides; after the deadline every change is a 409.""
 
 from __future__ import annotations
 
-import time
 from datetime import datetime
 from functools import partial
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Response, status
 from sqlalchemy.orm import Session, sessionmaker
-from starlette.concurrency import run_in_threadpool
 
 from grader.api.deps import (
     BodyLimit,
@@ -26,6 +24,7 @@ from grader.api.deps import (
     SettingsDep,
     WaitsDep,
 )
+from grader.api.longpoll import hold_until
 from grader.api.schemas import error_responses
 from grader.api.schemas.assessments import (
     AnswerIn,
@@ -179,17 +178,15 @@ async def read_submission(
     wait: Annotated[float, Query(ge=0, description="Seconds to wait for a final status.")] = 0,
 ) -> CandidateSubmission:
     """One of your submissions, with its files; with `wait`, held until it is graded."""
-    seconds = min(wait, settings.max_wait_seconds)
-    if seconds <= 0:
-        return await run_in_threadpool(_load, sessions, invitation_id, submission_id)
-    deadline = time.monotonic() + seconds
-    with waits.hold(f"invitation:{invitation_id}"):
-        async with changes.watch(submission_id) as changed:
-            while True:
-                seen = await run_in_threadpool(_load, sessions, invitation_id, submission_id)
-                if seen.status.terminal or time.monotonic() >= deadline:
-                    return seen
-                await changed(deadline - time.monotonic())
+    return await hold_until(
+        partial(_load, sessions, invitation_id, submission_id),
+        lambda seen: seen.status.terminal,
+        submission_id,
+        min(wait, settings.max_wait_seconds),
+        changes,
+        waits,
+        f"invitation:{invitation_id}",
+    )
 
 
 def _load(

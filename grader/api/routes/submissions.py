@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import time
 from datetime import timedelta
+from functools import partial
 from typing import Annotated
 
 from fastapi import APIRouter, File, Form, Header, Query, Response, UploadFile, status
 from sqlalchemy.orm import Session, sessionmaker
-from starlette.concurrency import run_in_threadpool
 
 from grader.api.deps import (
     MAX_INT,
@@ -25,6 +24,7 @@ from grader.api.deps import (
     SettingsDep,
     WaitsDep,
 )
+from grader.api.longpoll import hold_until
 from grader.api.schemas import (
     NO_NUL,
     SubmissionCreate,
@@ -222,20 +222,15 @@ async def read_submission(
 ) -> SubmissionDetail:
     """With `wait`, hold the request until the grading ends or `wait` seconds pass (capped).
     A caller holds at most `GRADER_MAX_WAITS_PER_CALLER` such waits at once (429 past it)."""
-    seconds = min(wait, settings.max_wait_seconds)
-    if seconds <= 0:
-        return await run_in_threadpool(_load, sessions, submission_id, principal.submitter)
-    deadline = time.monotonic() + seconds
-    # Watched before the first read: a change between the two cannot be missed.
-    with waits.hold(principal.rate_subject):
-        async with changes.watch(submission_id) as changed:
-            while True:
-                detail = await run_in_threadpool(
-                    _load, sessions, submission_id, principal.submitter
-                )
-                if detail.status.terminal or time.monotonic() >= deadline:
-                    return detail
-                await changed(deadline - time.monotonic())
+    return await hold_until(
+        partial(_load, sessions, submission_id, principal.submitter),
+        lambda seen: seen.status.terminal,
+        submission_id,
+        min(wait, settings.max_wait_seconds),
+        changes,
+        waits,
+        principal.rate_subject,
+    )
 
 
 def _load(

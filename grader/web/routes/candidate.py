@@ -10,7 +10,6 @@ routes themselves (`/api/v1/invitation/...`) with the session and its CSRF token
 from __future__ import annotations
 
 import re
-import time
 from datetime import datetime
 from functools import partial
 from typing import Annotated, Any
@@ -30,6 +29,7 @@ from grader.api.deps import (
     SettingsDep,
     WaitsDep,
 )
+from grader.api.longpoll import hold_until
 from grader.api.routes.invitation import _load, view
 from grader.api.schemas.assessments import CandidateView, candidate_submission
 from grader.db.models import InvitationStatus, ItemKind, SubmissionStatus
@@ -247,17 +247,18 @@ async def result_fragment(
     without a reload. The wait ends when the status differs from `seen` (the one the page
     shows), so the page shows queued, then running, then the result."""
     invitation_id = candidate.invitation.id
-    seconds = min(wait, settings.max_wait_seconds, RESULT_WAIT_SECONDS)
-    seen = await run_in_threadpool(_load, sessions, invitation_id, submission_id)
-    shown = shown or seen.status
-    if seconds > 0 and not seen.status.terminal and seen.status == shown:
-        deadline = time.monotonic() + seconds
-        with waits.hold(f"invitation:{invitation_id}"):
-            async with changes.watch(submission_id) as changed:
-                # (queued -> running is not announced: the waiter re-reads every second)
-                while seen.status == shown and time.monotonic() < deadline:
-                    await changed(deadline - time.monotonic())
-                    seen = await run_in_threadpool(_load, sessions, invitation_id, submission_id)
+    load = partial(_load, sessions, invitation_id, submission_id)
+    if shown is None:
+        shown = (await run_in_threadpool(load)).status
+    seen = await hold_until(
+        load,
+        lambda seen: seen.status.terminal or seen.status != shown,
+        submission_id,
+        min(wait, settings.max_wait_seconds, RESULT_WAIT_SECONDS),
+        changes,
+        waits,
+        f"invitation:{invitation_id}",
+    )
     return render(
         request,
         "candidate/result.html",

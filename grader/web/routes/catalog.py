@@ -4,7 +4,6 @@ reference through the sandbox like any submission."""
 
 from __future__ import annotations
 
-import time
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
@@ -22,6 +21,7 @@ from grader.api.deps import (
     Slug,
     WaitsDep,
 )
+from grader.api.longpoll import hold_until
 from grader.db.models import Challenge, ChallengeStatus, Submission
 from grader.errors import InvalidInput
 from grader.queue import enqueue_validation, grading_enqueuer, grading_queue
@@ -209,15 +209,15 @@ async def submission_result(
             session.expunge(found)
             return found
 
-    seen = await run_in_threadpool(load)
-    seconds = min(wait, settings.max_wait_seconds, 20)
-    if seconds > 0 and not seen.status.terminal:
-        deadline = time.monotonic() + seconds
-        with waits.hold(f"user:{staff.user.id}"):
-            async with changes.watch(submission_id) as changed:
-                while not seen.status.terminal and time.monotonic() < deadline:
-                    await changed(deadline - time.monotonic())
-                    seen = await run_in_threadpool(load)
+    seen = await hold_until(
+        load,
+        lambda seen: seen.status.terminal,
+        submission_id,
+        min(wait, settings.max_wait_seconds, 20),
+        changes,
+        waits,
+        f"user:{staff.user.id}",
+    )
     return render(
         request,
         "staff/submission_result.html",
