@@ -791,6 +791,11 @@ def check_candidates_page(seeded: Seeded, response: httpx.Response) -> None:
     _expect("candidates page: rows", links, best)
 
 
+def check_stats_page(seeded: Seeded, response: httpx.Response) -> None:
+    if "Score distribution" not in response.text or "Pass rate per test" not in response.text:
+        raise AssertionError("the statistics page lacks its distribution or pass rates")
+
+
 def check_staff_scorecard(seeded: Seeded, response: httpx.Response) -> None:
     name = seeded.invitations[seeded.scorecard_id]["candidate_name"]
     if name not in response.text or "Record the decision" not in response.text:
@@ -805,6 +810,7 @@ PAGES: list[Probe] = [
         "/staff/assessments/{slug}?sort=score&desc=true",
         check_candidates_page,
     ),
+    Probe("statistics fragment (HTML)", "/staff/assessments/{slug}/stats", check_stats_page),
     Probe("scorecard page (HTML)", "/staff/invitations/{invitation}", check_staff_scorecard),
 ]
 

@@ -28,6 +28,7 @@ PAGES: dict[str, tuple[object, ...]] = {
     "/staff/assessments/screen": (LOGIN, LOGIN, 200, 200, 200),
     "/staff/assessments/screen/edit": (LOGIN, LOGIN, 403, 303, 303),  # published: back
     "/staff/assessments/screen/report.csv": (LOGIN, LOGIN, 200, 200, 200),
+    "/staff/assessments/screen/stats": (LOGIN, LOGIN, 200, 200, 200),
     "/staff/invitations/{invitation}": (LOGIN, LOGIN, 200, 200, 200),
     "/staff/invitations/{invitation}/print": (LOGIN, LOGIN, 200, 200, 200),
     "/staff/challenges": (LOGIN, LOGIN, 200, 200, 200),
@@ -49,6 +50,7 @@ TEMPLATES = {
     "/staff/assessments/{slug}": "/staff/assessments/screen",
     "/staff/assessments/{slug}/edit": "/staff/assessments/screen/edit",
     "/staff/assessments/{slug}/report.csv": "/staff/assessments/screen/report.csv",
+    "/staff/assessments/{slug}/stats": "/staff/assessments/screen/stats",
     "/staff/invitations/{invitation_id}": "/staff/invitations/{invitation}",
     "/staff/invitations/{invitation_id}/print": "/staff/invitations/{invitation}/print",
     "/staff/challenges/{slug}": "/staff/challenges/hello-world",

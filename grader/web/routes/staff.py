@@ -303,15 +303,15 @@ def assessment_page(
     desc: bool = False,
     offset: Annotated[int, Query(ge=0, le=MAX_INT)] = 0,
 ) -> Response:
-    """The candidates table (sorted, filtered, a page at a time), the score distribution, and
-    per-item and per-test pass rates."""
+    """The candidates table (sorted, filtered, a page at a time). The statistics (score
+    distribution, per-item and per-test pass rates) read every counted submission: they come
+    after the table, as a fragment (`assessment_stats`), so paging the table stays fast."""
     assessment = assessments.get_assessment(session, slug)
     needs_review = {"needed": True, "done": False}.get(review)
     filters = InvitationFilter(status, needs_review, q.replace("\x00", "") or None)
     rows, total = scorecards.invitation_page(
         session, assessment, filters, sort, desc, offset, PAGE_SIZE
     )
-    report = ReportOut.of(scorecards.report(session, assessment))
     return page(
         request,
         "staff/assessment.html",
@@ -320,7 +320,6 @@ def assessment_page(
         assessment=assessment,
         rows=rows,
         total=total,
-        report=report,
         filters={"status": status.value if status else "", "review": review, "q": q},
         sort=sort,
         desc=desc,
@@ -329,6 +328,26 @@ def assessment_page(
         statuses=list(InvitationStatus),
         can_manage=staff.user.role.value in ("admin", "recruiter"),
         used=scorecards.time_used,
+    )
+
+
+@router.get("/assessments/{slug}/stats")
+def assessment_stats(
+    slug: Slug, request: Request, staff: StaffPage, session: SessionDep
+) -> Response:
+    """The score distribution, per-item and per-test pass rates: a fragment for the assessment
+    page (htmx), or a page of its own without JavaScript."""
+    assessment = assessments.get_assessment(session, slug)
+    report = ReportOut.of(scorecards.report(session, assessment))
+    fragment = bool(request.headers.get("HX-Request"))
+    return page(
+        request,
+        "staff/assessment_stats.html",
+        staff,
+        title=f"{assessment.title}: statistics",
+        assessment=assessment,
+        report=report,
+        fragment=fragment,
     )
 
 
