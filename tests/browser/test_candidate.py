@@ -1,4 +1,4 @@
-"""The candidate's journey in a real browser (issue 15, journey 1), against the real service,
+"""The candidate's journey in a real browser, against the real service,
 its worker and Docker: open the invitation link, start, type in the editor, reload (the draft
 comes back, also in another browser), submit a wrong answer and watch the failing tests'
 messages arrive without a reload, fix it to 100, answer the concept questions, finish. Then the

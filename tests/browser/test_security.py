@@ -1,4 +1,4 @@
-"""The pages' defences in a real browser (issue 15, journey 4), against the real service, its
+"""The pages' defences in a real browser, against the real service, its
 worker and Docker.
 
 Hostile candidate content: a candidate named `<img src=x onerror=alert(1)>` (invited from a

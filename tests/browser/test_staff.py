@@ -1,4 +1,4 @@
-"""The hiring team's journeys in a real browser (issue 15, journeys 2 and 3), against the real
+"""The hiring team's journeys in a real browser, against the real
 service, its worker and Docker.
 
 A reviewer finds a candidate in an assessment's table (filters, sorting), opens the scorecard,

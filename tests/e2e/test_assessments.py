@@ -1,4 +1,4 @@
-"""Assessments end to end (issue 14), on the real deployment of each database backend: an admin
+"""Assessments end to end, on the real deployment of each database backend: an admin
 builds, publishes and sends an assessment; a candidate takes it through the invitation's token
 (wrong and right code graded by the workers in Docker, concept answers); the staff scorecard,
 the CSV export (API and CLI) and the signed `invitation.finished` webhook agree with totals
