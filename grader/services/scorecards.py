@@ -205,9 +205,7 @@ def scorecard(session: Session, invitation: Invitation, now: datetime | None = N
                 kind=item.kind,
                 weight=item.weight,
                 points=round(earned[-1], 2),
-                title=question.prompt
-                if question
-                else (item.challenge.slug if item.challenge else "?"),
+                title=item_title(item),
                 coding=coding.get(item.id),
                 answer=answers.get(item.id),
                 question=question,
@@ -414,7 +412,7 @@ def report(session: Session, assessment: Assessment) -> Report:
             item.position,
             item.kind,
             item.weight,
-            _title(item),
+            item_title(item),
         )
         for item in assessment.items
     }
@@ -467,16 +465,13 @@ def report(session: Session, assessment: Assessment) -> Report:
     )
 
 
-def _slug(item: AssessmentItem) -> str:
-    return item.challenge.slug if item.challenge else "?"
-
-
-def _title(item: AssessmentItem) -> str:
+def item_title(item: AssessmentItem) -> str:
     """A question's prompt (its id in a draft, where the question is not copied yet), or the
-    challenge's slug."""
+    title of the challenge's pinned version (its current one in a draft)."""
     if item.kind is ItemKind.QUESTION:
         return question_of(item).prompt if item.question is not None else str(item.question_id)
-    return _slug(item)
+    version = item.challenge_version or (item.challenge.current_version if item.challenge else None)
+    return version.title if version is not None else "?"
 
 
 CSV_COLUMNS = [

@@ -5,11 +5,12 @@ page. Links keep to http(s) and mailto and open with rel="noopener noreferrer"."
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 import nh3
 from markdown_it import MarkdownIt
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 ALLOWED_TAGS = {
     "p", "br", "hr", "h1", "h2", "h3", "h4", "h5", "h6", "strong", "em", "del", "code", "pre",
@@ -34,3 +35,13 @@ def render_markdown(text: str | None) -> Markup:
         link_rel="noopener noreferrer",
     )
     return Markup(clean)  # sanitised just above
+
+
+_CODE_SPAN = re.compile(r"`([^`]+)`")
+
+
+def inline(text: str | None) -> Markup:
+    """A short text (a question's title, an option) with its `code` spans shown as code:
+    escaped first, then only the backtick pairs become <code>."""
+    escaped = str(escape(text or ""))
+    return Markup(_CODE_SPAN.sub(r"<code>\1</code>", escaped))  # escaped just above

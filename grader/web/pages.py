@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from grader.web import TEMPLATES_DIR
-from grader.web.markdown import render_markdown
+from grader.web.markdown import inline, render_markdown
 
 templates = Jinja2Templates(directory=TEMPLATES_DIR)
 templates.env.autoescape = True
@@ -32,6 +32,7 @@ def _duration(seconds: float | None) -> str:
 templates.env.filters["markdown"] = render_markdown
 templates.env.filters["when"] = _when
 templates.env.filters["duration"] = _duration
+templates.env.globals["inline"] = inline
 
 
 def render(request: Request, name: str, context: dict[str, Any], status: int = 200) -> HTMLResponse:

@@ -75,11 +75,7 @@ class AssessmentOut(BaseModel):
                     if item.challenge_version
                     else None,
                     question=item.question_id,
-                    title=scorecards.question_of(item).prompt
-                    if item.question
-                    else item.challenge.slug
-                    if item.challenge
-                    else str(item.question_id),
+                    title=scorecards.item_title(item),
                 )
                 for item in assessment.items
             ],

@@ -37,7 +37,7 @@ from grader.queue import enqueue_webhook, grading_queue
 from grader.services import drafts, invitations, web_sessions, webhooks
 from grader.web.auth import set_session_cookie
 from grader.web.deps import Candidate, CandidatePage, CsrfChecked, PageError, mark_page
-from grader.web.markdown import render_markdown
+from grader.web.markdown import inline, render_markdown
 from grader.web.pages import render
 
 router = APIRouter(prefix="/take", include_in_schema=False, dependencies=[Depends(mark_page)])
@@ -60,16 +60,6 @@ def prompt_html(text: str | None, title: str) -> Markup:
         html = html[first.end() :]
     demoted = _HEADING.sub(lambda m: f"<{m[1]}h{min(int(m[2]) + 1, 6)}>", html)
     return Markup(demoted)  # rendered and sanitised by render_markdown; only tags renamed
-
-
-_CODE_SPAN = re.compile(r"`([^`]+)`")
-
-
-def inline(text: str | None) -> Markup:
-    """A short text of an item (a question's title, an option) with its `code` spans shown as
-    code: escaped first, then only the backtick pairs become <code>."""
-    escaped = str(escape(text or ""))
-    return Markup(_CODE_SPAN.sub(r"<code>\1</code>", escaped))  # escaped just above
 
 
 def item_heading(item: Any) -> str:

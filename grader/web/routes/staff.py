@@ -55,8 +55,8 @@ from grader.services.scorecards import InvitationFilter
 from grader.web.deps import CsrfChecked, ManagerPage, Staff, StaffPage, mark_page
 from grader.web.diff import FileDiff, diff_files
 from grader.web.forms import assessment_spec, invitations_of
+from grader.web.markdown import inline
 from grader.web.pages import render, render_scorecard
-from grader.web.routes.candidate import inline
 from worker.result import GradeResult, printable
 
 router = APIRouter(prefix="/staff", include_in_schema=False, dependencies=[Depends(mark_page)])

@@ -42,6 +42,8 @@ document.addEventListener("click", async (event) => {
   try {
     await navigator.clipboard.writeText(field.value);
     button.textContent = "Copied";
+    const status = document.getElementById("copy-status");
+    if (status) status.textContent = `Link copied: ${field.getAttribute("aria-label") ?? ""}`;
   } catch {
     button.textContent = "Selected: press Ctrl+C";
   }
