@@ -24,6 +24,7 @@ from grader.errors import NotFound
 from grader.queue import RedisClient
 from grader.security import decode_access_token
 from grader.services import invitations
+from grader.services.assessments import MAX_ITEMS
 from grader.services.notifications import ChangeHub
 from grader.services.ratelimit import SubmissionLimiter, WaitSlots
 from grader.services.submissions import Submitter
@@ -45,6 +46,8 @@ MAX_INT = 2**31 - 1
 RowId = Annotated[int, Path(ge=1, le=MAX_INT)]
 #: A challenge's slug in a path.
 Slug = Annotated[str, Path(pattern=NO_NUL)]
+#: An assessment item's position in a path.
+Position = Annotated[int, Path(ge=1, le=MAX_ITEMS, description="The item's position, from 1.")]
 
 _bearer = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
 _api_key = APIKeyHeader(name="X-API-Key", auto_error=False)

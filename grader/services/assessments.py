@@ -37,6 +37,8 @@ from grader.services.submissions import regrade
 
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 TOTAL_WEIGHT = 100
+#: Items in one assessment; positions run from 1 to this.
+MAX_ITEMS = 50
 
 
 class ItemSpec(BaseModel):
@@ -79,7 +81,7 @@ class AssessmentSpec(BaseModel):
         default=Feedback.FULL, description="What the candidate sees of each grading."
     )
     webhook_url: str | None = Field(default=None, max_length=2000)
-    items: list[ItemSpec] = Field(default_factory=list, max_length=50)
+    items: list[ItemSpec] = Field(default_factory=list, max_length=MAX_ITEMS)
 
     @model_validator(mode="after")
     def _window(self) -> AssessmentSpec:

@@ -233,6 +233,30 @@ def submissions_made(session: Session, invitation: Invitation, item: AssessmentI
     )
 
 
+@dataclass(frozen=True)
+class Progress:
+    """What a candidate has done so far: submissions made and the answer saved, per item id."""
+
+    submissions: dict[int, int]
+    answers: dict[int, Any]
+
+
+def progress(session: Session, invitation: Invitation) -> Progress:
+    """Two aggregate reads, whatever the number and size of the submissions."""
+    made = session.execute(
+        select(Submission.item_id, func.count())
+        .where(Submission.invitation_id == invitation.id)
+        .group_by(Submission.item_id)
+    )
+    answers = session.execute(
+        select(Answer.item_id, Answer.answer).where(Answer.invitation_id == invitation.id)
+    )
+    return Progress(
+        submissions={item_id: count for item_id, count in made if item_id is not None},
+        answers={item_id: answer for item_id, answer in answers},
+    )
+
+
 def submissions_of(
     session: Session, invitation: Invitation, position: int | None = None
 ) -> list[Submission]:

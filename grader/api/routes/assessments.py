@@ -6,7 +6,7 @@ from __future__ import annotations
 from functools import partial
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Path, Query, Request, Response, status
+from fastapi import APIRouter, Query, Request, Response, status
 from fastapi.responses import HTMLResponse
 
 from grader.api.deps import (
@@ -14,6 +14,7 @@ from grader.api.deps import (
     ClockDep,
     Inviter,
     ManagerUser,
+    Position,
     RedisDep,
     ReviewerUser,
     RowId,
@@ -51,7 +52,6 @@ from grader.web.pages import render_scorecard
 router = APIRouter(tags=["assessments"], responses=error_responses(401, 403, 422))
 
 Sort = Literal["score", "time_used", "status", "name", "created"]
-Position = Annotated[int, Path(ge=1, le=50, description="The item's position, from 1.")]
 
 
 @router.get("/assessments")

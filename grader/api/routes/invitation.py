@@ -4,12 +4,10 @@ answers. The server's clock decides; after the deadline every change is a 409.""
 
 from __future__ import annotations
 
-from datetime import datetime
 from functools import partial
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Response, status
-from sqlalchemy.orm import Session, sessionmaker
+from fastapi import APIRouter, Query, Response, status
 
 from grader.api.deps import (
     BodyLimit,
@@ -17,6 +15,7 @@ from grader.api.deps import (
     ClockDep,
     CurrentInvitation,
     LimiterDep,
+    Position,
     RedisDep,
     RowId,
     SessionDep,
@@ -32,10 +31,10 @@ from grader.api.schemas.assessments import (
     CandidateSubmission,
     CandidateView,
     CodingSubmissionIn,
-    candidate_item,
     candidate_submission,
+    candidate_view,
+    load_candidate_submission,
 )
-from grader.db.models import Answer, AssessmentStatus
 from grader.queue import enqueue_webhook, grading_enqueuer, grading_queue
 from grader.services import invitations, webhooks
 from grader.services.submissions import SubmissionRules
@@ -43,47 +42,6 @@ from grader.services.submissions import SubmissionRules
 router = APIRouter(
     prefix="/invitation", tags=["candidate"], responses=error_responses(401, 403, 404, 422)
 )
-
-Position = Annotated[int, Path(ge=1, le=50, description="The item's position, from 1.")]
-
-
-def view(session: Session, invitation_id: int, now: datetime) -> CandidateView:
-    invitation = invitations.get_invitation(session, invitation_id)
-    assessment = invitation.assessment
-    made: dict[int, int] = {}
-    for submission in invitations.submissions_of(session, invitation):
-        made[submission.item_id or 0] = made.get(submission.item_id or 0, 0) + 1
-    answers = {
-        a.item_id: a.answer
-        for a in session.query(Answer).filter(Answer.invitation_id == invitation.id)
-    }
-    # Keys and explanations once the assessment is closed for everyone: a candidate who
-    # finished early must not hand them to one still working.
-    ended = assessment.status in (AssessmentStatus.CLOSED, AssessmentStatus.ARCHIVED)
-    return CandidateView(
-        assessment=assessment.slug,
-        title=assessment.title,
-        instructions=assessment.instructions,
-        candidate_name=invitation.candidate_name,
-        status=invitation.status,
-        time_limit_minutes=assessment.time_limit_minutes,
-        opens_at=assessment.opens_at,
-        closes_at=assessment.closes_at,
-        started_at=invitation.started_at,
-        deadline_at=invitation.deadline_at,
-        server_time=now,
-        feedback=assessment.feedback,
-        items=[
-            candidate_item(
-                item,
-                made.get(item.id, 0),
-                assessment.max_submissions_per_item,
-                answers.get(item.id),
-                ended,
-            )
-            for item in assessment.items
-        ],
-    )
 
 
 @router.get("")
@@ -93,7 +51,7 @@ def read_invitation(
     """The assessment: instructions, time limit, items, your progress, the server's clock."""
     now = clock()
     invitations.opened(session, invitations.get_invitation(session, invitation_id), now)
-    return view(session, invitation_id, now)
+    return candidate_view(session, invitation_id, now)
 
 
 @router.post("/start", responses=error_responses(409))
@@ -101,7 +59,7 @@ def start(invitation_id: CurrentInvitation, session: SessionDep, clock: ClockDep
     """Start your clock (it cannot be paused). Starting again changes nothing."""
     now = clock()
     invitations.start(session, invitations.get_invitation(session, invitation_id), now)
-    return view(session, invitation_id, now)
+    return candidate_view(session, invitation_id, now)
 
 
 @router.post("/finish", responses=error_responses(409))
@@ -117,7 +75,7 @@ def finish(
     invitations.finish(session, invitations.get_invitation(session, invitation_id), now=now)
     queue = grading_queue(redis, settings.job_timeout_seconds)
     webhooks.send_due(session, partial(enqueue_webhook, queue))
-    return view(session, invitation_id, now)
+    return candidate_view(session, invitation_id, now)
 
 
 @router.post(
@@ -179,7 +137,7 @@ async def read_submission(
 ) -> CandidateSubmission:
     """One of your submissions, with its files; with `wait`, held until it is graded."""
     return await hold_until(
-        partial(_load, sessions, invitation_id, submission_id),
+        partial(load_candidate_submission, sessions, invitation_id, submission_id),
         lambda seen: seen.status.terminal,
         submission_id,
         min(wait, settings.max_wait_seconds),
@@ -187,15 +145,6 @@ async def read_submission(
         waits,
         f"invitation:{invitation_id}",
     )
-
-
-def _load(
-    sessions: sessionmaker[Session], invitation_id: int, submission_id: int
-) -> CandidateSubmission:
-    with sessions() as session:
-        invitation = invitations.get_invitation(session, invitation_id)
-        submission = invitations.submission_of(session, invitation, submission_id)
-        return candidate_submission(submission, invitation.assessment.feedback, with_files=True)
 
 
 @router.put(

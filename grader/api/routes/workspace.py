@@ -5,9 +5,9 @@ clock: after the deadline nothing changes."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Literal
 
-from fastapi import APIRouter, Path, status
+from fastapi import APIRouter, status
 from pydantic import AwareDatetime, BaseModel, Field
 
 from grader.api.deps import (
@@ -15,19 +15,20 @@ from grader.api.deps import (
     ClockDep,
     CurrentInvitation,
     LimiterDep,
+    Position,
     SessionDep,
     SettingsDep,
 )
 from grader.api.schemas import Request, error_responses
 from grader.db.models import ActivityKind
 from grader.services import activity, drafts, invitations
+from grader.services.assessments import MAX_ITEMS
 from grader.services.submissions import SubmissionRules
 
 router = APIRouter(
     prefix="/invitation", tags=["candidate"], responses=error_responses(401, 403, 404, 422)
 )
 
-Position = Annotated[int, Path(ge=1, le=50, description="The item's position, from 1.")]
 #: The editor saves after a pause in typing (0.8 s): a person stays far below these.
 DRAFT_SAVES_PER_MINUTE = 120
 ACTIVITY_CALLS_PER_MINUTE = 30
@@ -95,7 +96,7 @@ def save_draft(
 class SignalIn(BaseModel):
     kind: Literal["paste", "blur", "focus", "active"]
     at: AwareDatetime
-    item: int | None = Field(default=None, ge=1, le=50)
+    item: int | None = Field(default=None, ge=1, le=MAX_ITEMS)
     size: int | None = Field(default=None, ge=0, le=10_000_000)
     seconds: int | None = Field(default=None, ge=0, le=3600)
 

@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any, Literal
 
 from pydantic import AliasChoices, AliasPath, BaseModel, ConfigDict, Field, StrictInt
+from sqlalchemy.orm import Session, sessionmaker
 
 from grader.api.schemas import NO_NUL, Request
 from grader.db.models import (
@@ -22,7 +23,7 @@ from grader.db.models import (
     SubmissionStatus,
 )
 from grader.questions import MultipleChoiceQuestion, ShortAnswerQuestion
-from grader.services import activity, scorecards
+from grader.services import activity, invitations, scorecards
 from grader.services.assessments import AssessmentSpec
 from grader.services.challenges import spec_of
 from worker.result import GradeResult
@@ -463,6 +464,40 @@ def candidate_item(
     return view
 
 
+def candidate_view(session: Session, invitation_id: int, now: datetime) -> CandidateView:
+    """The assessment as its candidate sees it at `now` (the REST view and every page)."""
+    invitation = invitations.get_invitation(session, invitation_id)
+    assessment = invitation.assessment
+    done = invitations.progress(session, invitation)
+    # Keys and explanations once the assessment is closed for everyone: a candidate who
+    # finished early must not hand them to one still working.
+    ended = assessment.status in (AssessmentStatus.CLOSED, AssessmentStatus.ARCHIVED)
+    return CandidateView(
+        assessment=assessment.slug,
+        title=assessment.title,
+        instructions=assessment.instructions,
+        candidate_name=invitation.candidate_name,
+        status=invitation.status,
+        time_limit_minutes=assessment.time_limit_minutes,
+        opens_at=assessment.opens_at,
+        closes_at=assessment.closes_at,
+        started_at=invitation.started_at,
+        deadline_at=invitation.deadline_at,
+        server_time=now,
+        feedback=assessment.feedback,
+        items=[
+            candidate_item(
+                item,
+                done.submissions.get(item.id, 0),
+                assessment.max_submissions_per_item,
+                done.answers.get(item.id),
+                ended,
+            )
+            for item in assessment.items
+        ],
+    )
+
+
 class CandidateSubmission(BaseModel):
     """A grading as the assessment's feedback policy lets the candidate see it: `full` (tests
     with messages), `tests` (names and pass/fail), `score`, or `none` (received)."""
@@ -512,6 +547,16 @@ def candidate_submission(
     if feedback is Feedback.FULL:
         view.error, view.log = result.error, result.log
     return view
+
+
+def load_candidate_submission(
+    sessions: sessionmaker[Session], invitation_id: int, submission_id: int
+) -> CandidateSubmission:
+    """One of the candidate's submissions, in a session of its own (a long-poll re-reads it)."""
+    with sessions() as session:
+        invitation = invitations.get_invitation(session, invitation_id)
+        submission = invitations.submission_of(session, invitation, submission_id)
+        return candidate_submission(submission, invitation.assessment.feedback, with_files=True)
 
 
 class CodingSubmissionIn(Request):

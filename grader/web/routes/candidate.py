@@ -22,6 +22,7 @@ from starlette.concurrency import run_in_threadpool
 from grader.api.deps import (
     ChangesDep,
     ClockDep,
+    Position,
     RedisDep,
     RowId,
     SessionDep,
@@ -30,8 +31,12 @@ from grader.api.deps import (
     WaitsDep,
 )
 from grader.api.longpoll import hold_until
-from grader.api.routes.invitation import _load, view
-from grader.api.schemas.assessments import CandidateView, candidate_submission
+from grader.api.schemas.assessments import (
+    CandidateView,
+    candidate_submission,
+    candidate_view,
+    load_candidate_submission,
+)
 from grader.db.models import InvitationStatus, ItemKind, SubmissionStatus
 from grader.queue import enqueue_webhook, grading_queue
 from grader.services import drafts, invitations, web_sessions, webhooks
@@ -42,7 +47,6 @@ from grader.web.pages import render
 
 router = APIRouter(prefix="/take", include_in_schema=False, dependencies=[Depends(mark_page)])
 
-Position = Annotated[int, Path(ge=1, le=50)]
 #: How long one long-poll of a result fragment is held (the page asks again after).
 RESULT_WAIT_SECONDS = 20
 
@@ -108,7 +112,7 @@ def landing(
     request: Request, candidate: CandidatePage, session: SessionDep, clock: ClockDep
 ) -> Response:
     now = clock()
-    seen = view(session, candidate.invitation.id, now)
+    seen = candidate_view(session, candidate.invitation.id, now)
     return render_page(request, "candidate/landing.html", candidate, seen, now)
 
 
@@ -160,7 +164,7 @@ def item_page(
     clock: ClockDep,
 ) -> Response:
     now = clock()
-    seen = view(session, candidate.invitation.id, now)
+    seen = candidate_view(session, candidate.invitation.id, now)
     if candidate.invitation.status is InvitationStatus.INVITED:
         return RedirectResponse("/take", status_code=303)
     item = next((i for i in seen.items if i.position == position), None)
@@ -237,7 +241,7 @@ async def result_fragment(
     without a reload. The wait ends when the status differs from `seen` (the one the page
     shows), so the page shows queued, then running, then the result."""
     invitation_id = candidate.invitation.id
-    load = partial(_load, sessions, invitation_id, submission_id)
+    load = partial(load_candidate_submission, sessions, invitation_id, submission_id)
     if shown is None:
         shown = (await run_in_threadpool(load)).status
     seen = await hold_until(
@@ -267,8 +271,8 @@ def submission_page(
 ) -> Response:
     """An earlier submission: its files and its result."""
     now = clock()
-    seen = view(session, candidate.invitation.id, now)
-    submission = _load(sessions, candidate.invitation.id, submission_id)
+    seen = candidate_view(session, candidate.invitation.id, now)
+    submission = load_candidate_submission(sessions, candidate.invitation.id, submission_id)
     return render_page(
         request,
         "candidate/submission.html",

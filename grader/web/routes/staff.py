@@ -15,7 +15,7 @@ from functools import partial
 from pathlib import Path as FilePath
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Path, Query, Request, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import RedirectResponse
 from pydantic import ValidationError
 from sqlalchemy import func, select
@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from grader.api.deps import (
     MAX_INT,
     ClockDep,
+    Position,
     RedisDep,
     RowId,
     SessionDep,
@@ -474,7 +475,7 @@ def print_scorecard(
 @router.post("/invitations/{invitation_id}/answers/{position}/review", dependencies=[CsrfChecked])
 async def review_answer(
     invitation_id: RowId,
-    position: Annotated[int, Path(ge=1, le=50)],
+    position: Position,
     request: Request,
     staff: StaffPage,
     session: SessionDep,
