@@ -15,6 +15,7 @@ from sqlalchemy import case, func, select
 from grader.db.models import Submission, SubmissionStatus
 from grader.db.session import get_sessionmaker
 from grader.queue import QUEUE_NAME, RedisClient, grading_queue
+from grader.services.submissions import count_by_status
 
 log = logging.getLogger(__name__)
 
@@ -45,14 +46,8 @@ class GradingCollector(Collector):
             by_status = GaugeMetricFamily(
                 "grader_submissions", "Submissions by status.", labels=["status"]
             )
-            counts: dict[SubmissionStatus, int] = {
-                status: count
-                for status, count in session.execute(
-                    select(Submission.status, func.count()).group_by(Submission.status)
-                )
-            }
-            for status in SubmissionStatus:
-                by_status.add_metric([status.value], counts.get(status, 0))
+            for status, count in count_by_status(session).items():
+                by_status.add_metric([status.value], count)
             yield by_status
 
             verdicts = GaugeMetricFamily(

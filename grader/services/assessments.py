@@ -23,6 +23,7 @@ from grader.db.models import (
     ChallengeStatus,
     CountingPolicy,
     Feedback,
+    Invitation,
     ItemKind,
     Submission,
     SubmissionStatus,
@@ -308,3 +309,15 @@ def load_spec(path: Path) -> AssessmentSpec:
         return AssessmentSpec.model_validate(tomllib.loads(path.read_text(encoding="utf-8")))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, ValueError) as exc:
         raise InvalidInput(f"{path}: {exc}") from exc
+
+
+def invitation_counts(session: Session, assessment_ids: list[int]) -> dict[int, dict[str, int]]:
+    """Invitations per status of each assessment (one query for a whole list)."""
+    counts: dict[int, dict[str, int]] = {}
+    for assessment_id, state, count in session.execute(
+        select(Invitation.assessment_id, Invitation.status, func.count())
+        .where(Invitation.assessment_id.in_(assessment_ids))
+        .group_by(Invitation.assessment_id, Invitation.status)
+    ):
+        counts.setdefault(assessment_id, {})[state.value] = count
+    return counts

@@ -339,3 +339,11 @@ def regrade_challenge(
         for submission in sorted(submissions, key=lambda s: s.id)
         if submission.status.terminal
     ]
+
+
+def count_by_status(session: Session) -> dict[SubmissionStatus, int]:
+    """Every status with its number of submissions (0 for none): metrics and operations."""
+    counts = dict(
+        session.execute(select(Submission.status, func.count()).group_by(Submission.status)).all()
+    )
+    return {status: counts.get(status, 0) for status in SubmissionStatus}

@@ -6,11 +6,12 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Request, Response
 from rq import Worker
 from rq.registry import FailedJobRegistry, StartedJobRegistry
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from grader.api.deps import RedisDep, SessionDep, SettingsDep
-from grader.db.models import Grading, Submission, SubmissionStatus
+from grader.db.models import Grading
 from grader.queue import grading_queue
+from grader.services.submissions import count_by_status
 from grader.web.deps import AdminPage, mark_page
 from grader.web.pages import render
 
@@ -34,9 +35,7 @@ def operations(
         depth = running_jobs = failed_jobs = 0
         workers = []
         redis_error = f"{type(exc).__name__}: {exc}"
-    by_status = dict(
-        session.execute(select(Submission.status, func.count()).group_by(Submission.status)).all()
-    )
+    by_status = count_by_status(session)
     errors = session.scalars(
         select(Grading)
         .where(Grading.verdict == INTERNAL_ERROR)
@@ -56,7 +55,7 @@ def operations(
             "failed_jobs": failed_jobs,
             "workers": workers,
             "redis_error": redis_error,
-            "by_status": {s.value: by_status.get(s, 0) for s in SubmissionStatus},
+            "by_status": {s.value: count for s, count in by_status.items()},
             "errors": errors,
         },
     )

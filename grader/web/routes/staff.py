@@ -18,7 +18,6 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import RedirectResponse
 from pydantic import ValidationError
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from grader.api.deps import (
@@ -36,7 +35,6 @@ from grader.db.models import (
     AssessmentStatus,
     ChallengeStatus,
     Decision,
-    Invitation,
     InvitationStatus,
     Submission,
 )
@@ -132,13 +130,7 @@ def assessment_list(
     archived: bool = False,
 ) -> Response:
     found, total = assessments.list_assessments(session, AssessmentFilter(status, archived), 0, 500)
-    counts: dict[int, dict[str, int]] = {}
-    for assessment_id, state, count in session.execute(
-        select(Invitation.assessment_id, Invitation.status, func.count())
-        .where(Invitation.assessment_id.in_([a.id for a in found]))
-        .group_by(Invitation.assessment_id, Invitation.status)
-    ):
-        counts.setdefault(assessment_id, {})[state.value] = count
+    counts = assessments.invitation_counts(session, [a.id for a in found])
     return page(
         request,
         "staff/assessments.html",
