@@ -28,25 +28,14 @@ from grader.queue import enqueue_validation, grading_enqueuer, grading_queue
 from grader.services import challenges, submissions, uploads
 from grader.services.submissions import NewSubmission, SubmissionRules, Submitter
 from grader.web.deps import AdminPage, CsrfChecked, Staff, StaffPage, mark_page
-from grader.web.pages import render
+from grader.web.pages import render, staff_page
 from grader.web.routes.candidate import prompt_html
-from grader.web.routes.staff import stored_result
 
 router = APIRouter(prefix="/staff", include_in_schema=False, dependencies=[Depends(mark_page)])
 
 
 def _page(request: Request, template: str, staff: Staff, **context: object) -> Response:
-    return render(
-        request,
-        template,
-        {
-            "staff": staff,
-            "browser": staff.browser,
-            "section": "challenges",
-            "result_of": stored_result,
-            **context,
-        },
-    )
+    return staff_page(request, template, staff, "challenges", context)
 
 
 @router.get("/challenges")
@@ -221,5 +210,5 @@ async def submission_result(
     return render(
         request,
         "staff/submission_result.html",
-        {"submission": seen, "result_of": stored_result},
+        {"submission": seen},
     )

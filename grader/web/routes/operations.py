@@ -13,7 +13,7 @@ from grader.db.models import Grading
 from grader.queue import grading_queue
 from grader.services.submissions import count_by_status
 from grader.web.deps import AdminPage, mark_page
-from grader.web.pages import render
+from grader.web.pages import staff_page
 
 router = APIRouter(prefix="/staff", include_in_schema=False, dependencies=[Depends(mark_page)])
 
@@ -42,13 +42,12 @@ def operations(
         .order_by(Grading.id.desc())
         .limit(20)
     ).all()
-    return render(
+    return staff_page(
         request,
         "staff/operations.html",
+        staff,
+        "operations",
         {
-            "staff": staff,
-            "browser": staff.browser,
-            "section": "operations",
             "title": "Operations",
             "depth": depth,
             "running_jobs": running_jobs,

@@ -17,7 +17,6 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import RedirectResponse
-from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from grader.api.deps import (
@@ -54,9 +53,8 @@ from grader.services.scorecards import InvitationFilter
 from grader.web.deps import CsrfChecked, ManagerPage, Staff, StaffPage, mark_page
 from grader.web.diff import FileDiff, diff_files
 from grader.web.forms import assessment_spec, invitations_of
-from grader.web.markdown import inline
-from grader.web.pages import render, render_scorecard
-from worker.result import GradeResult, printable
+from grader.web.pages import render_scorecard, staff_page
+from worker.result import printable
 
 router = APIRouter(prefix="/staff", include_in_schema=False, dependencies=[Depends(mark_page)])
 
@@ -65,30 +63,7 @@ Sort = Literal["score", "time_used", "status", "name", "created"]
 
 
 def page(request: Request, template: str, staff: Staff, **context: Any) -> Response:
-    return render(
-        request,
-        template,
-        {
-            "staff": staff,
-            "browser": staff.browser,
-            "section": "assessments",
-            "inline": inline,
-            "result_of": stored_result,
-            **context,
-        },
-    )
-
-
-def stored_result(submission: Submission | None) -> dict[str, Any]:
-    """A submission's stored result as a page shows it: read back through the result model,
-    which makes the candidate's text printable (no terminal escapes or bidirectional
-    overrides, even in a row written before that rule)."""
-    if submission is None or not submission.result:
-        return {}
-    try:
-        return GradeResult.model_validate(submission.result).model_dump(mode="json")
-    except ValidationError:
-        return {"error": "this stored result cannot be read"}
+    return staff_page(request, template, staff, "assessments", context)
 
 
 def printable_diff(diff: FileDiff) -> FileDiff:
@@ -167,14 +142,12 @@ def _editor(
     ]
     questions = question_bank.list_questions(session)
     titles = section_titles(request.app.state.settings.questions_dir)
-    return render(
+    return staff_page(
         request,
         "staff/assessment_form.html",
+        staff,
+        "assessments",
         {
-            "staff": staff,
-            "browser": staff.browser,
-            "section": "assessments",
-            "inline": inline,
             "title": f"Edit {editing}" if editing else "New assessment",
             "spec": spec,
             "weights": weights,
@@ -184,7 +157,7 @@ def _editor(
             "error": error,
             "editing": editing,
         },
-        status=status,
+        status,
     )
 
 
