@@ -158,6 +158,7 @@ def test_reviewer_finds_reviews_decides_and_exports(
     page.get_by_role("button", name="Filter").click()
     expect(page).to_have_url(re.compile(r"status=finished&review=needed"))
     expect(rows(page).filter(has_text=prepared.name)).to_have_count(1)
+    expect(rows(page).filter(has_text="Quick Quitter")).to_have_count(0)  # nothing to review
     for text in rows(page).locator("td:nth-child(2)").all_inner_texts():
         assert text == "finished"
     page.get_by_label("Review").select_option("")

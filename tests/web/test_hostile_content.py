@@ -90,7 +90,12 @@ def test_hostile_candidate_text_renders_as_text_on_every_page(site: Site) -> Non
         row = session.scalar(select(Submission))
         assert row is not None
         row.files = {**row.files, f"{IMG}.py": SCRIPT}
-        row.status, row.result = SubmissionStatus.COMPLETED, result.model_dump(mode="json")
+        # Stored as written before the rule: the raw escapes, which reading back must clean.
+        stored = result.model_dump(mode="json")
+        stored["log"] = f"{SCRIPT} {ANSI}"
+        stored["tests"][0]["message"] = f"expected <b>bold</b> {SCRIPT} {ANSI}"
+        assert "\x1b" in stored["log"] and "\x1b" in stored["tests"][0]["message"]
+        row.status, row.result = SubmissionStatus.COMPLETED, stored
         row.score, row.max_score, row.verdict = 3, 10, "failed"
         row.finished_at = utcnow()
         session.commit()

@@ -436,18 +436,19 @@ def test_the_printable_scorecard_escapes_candidate_text(kit: Kit) -> None:
     script = "<script>alert(1)</script>"
     invitation_id, token = kit.started("print", script)
     kit.answer(token, 4, {"text": "<img src=x onerror=alert(2)> ASGI"})
-    kit.call(
+    noted = kit.call(
         "POST",
         f"/api/v1/invitations/{invitation_id}/notes",
         kit.admin,
         json={"body": "<b onclick=alert(3)>bold</b>"},
     )
+    assert noted.status_code == 201, noted.text
     page = kit.call("GET", f"/api/v1/invitations/{invitation_id}/scorecard.html", kit.admin)
     assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
     html = page.text
     assert "<script>alert(1)" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "<img src=x" not in html and "&lt;img src=x onerror=alert(2)&gt;" in html
-    assert "<b onclick" not in html
+    assert "<b onclick" not in html and "&lt;b onclick=alert(3)&gt;bold&lt;/b&gt;" in html
     missing = kit.call("GET", "/api/v1/invitations/999/scorecard.html", kit.admin)
     assert missing.status_code == 404
 

@@ -3,6 +3,7 @@ regrade does not spend the retries."""
 
 from __future__ import annotations
 
+from grader.api.schemas import CANDIDATE_INTERNAL_ERROR
 from grader.db.models import Role
 from grader.services import grading
 from tests.api.conftest import Api
@@ -56,5 +57,6 @@ def test_retries_and_regrades_are_kept_and_a_regrade_has_retries_of_its_own(api:
     ]
     # The grader's own error text is for staff; the candidate sees a neutral sentence.
     assert final["gradings"][0]["error"] != "docker went away"
+    assert final["gradings"][0]["error"] == CANDIDATE_INTERNAL_ERROR
     staff = api.call("GET", f"{PATH}/{made['id']}", admin).json()
     assert staff["gradings"][0]["error"] == "docker went away"
