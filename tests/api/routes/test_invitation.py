@@ -435,7 +435,8 @@ def test_multiple_choice_is_exact_and_a_new_answer_replaces_a_review(kit: Kit) -
     kit.answer(token, 3, {"choice": MC_KEY})
     assert points(3) == (2, None) and kit.scorecard(invitation_id)["total"] == 10.0
     for wrong in ([0, 2], [0, 1, 2, 3], [1], 1):
-        kit.answer(token, 3, {"choice": wrong})
+        saved = kit.answer(token, 3, {"choice": wrong})
+        assert saved.status_code == 200, (wrong, saved.text)
         assert points(3) == (0, None), wrong
     kit.answer(token, 3, {"choice": [3, 2, 0]})
     assert points(3) == (2, None)
